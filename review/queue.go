@@ -1,6 +1,7 @@
 package review
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -23,9 +24,9 @@ var Orders = []Order{ByScore, ByHints, Stratified}
 
 // QueuePolicy decides the next item for a reviewer.
 type QueuePolicy struct {
-	Order Order `json:"order"`
+	Order Order
 	// Lease is how long a claimed item stays with its reviewer.
-	Lease time.Duration `json:"lease"`
+	Lease time.Duration
 }
 
 // DefaultQueuePolicy serves high scores first with a 30-minute lease.
@@ -64,4 +65,24 @@ func NextBand(bands []BandCount) (int, error) {
 		return 0, fmt.Errorf("next band: %w", Errorf(NotFound, "the queue is empty"))
 	}
 	return bands[best].Band, nil
+}
+
+type queueJSON struct {
+	Order        Order   `json:"order"`
+	LeaseMinutes float64 `json:"lease_minutes"`
+}
+
+// MarshalJSON writes the lease in minutes, the unit supervisors set it in.
+func (q QueuePolicy) MarshalJSON() ([]byte, error) {
+	return json.Marshal(queueJSON{q.Order, q.Lease.Minutes()})
+}
+
+// UnmarshalJSON reads the lease in minutes.
+func (q *QueuePolicy) UnmarshalJSON(b []byte) error {
+	var j queueJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	q.Order, q.Lease = j.Order, time.Duration(j.LeaseMinutes*float64(time.Minute))
+	return nil
 }

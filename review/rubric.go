@@ -20,6 +20,9 @@ type Rubric struct {
 	Criteria     []Criterion `json:"criteria"`
 	MaxScore     float64     `json:"max_score"`
 	DiscardBelow *float64    `json:"discard_below,omitempty"`
+	// Configured marks a rubric a supervisor set (a config file or the UI): its maxima are enforced on import.
+	// A rubric inferred from the data widens as new data shows higher points.
+	Configured bool `json:"configured,omitempty"`
 }
 
 // AutoReviewer is the reviewer name recorded on decisions made by a threshold, not a person.
@@ -33,6 +36,7 @@ func ParseRubric(data []byte) (Rubric, error) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		return Rubric{}, fmt.Errorf("parse rubric: %w", err)
 	}
+	r.Configured = true
 	return r, r.Validate()
 }
 
@@ -80,9 +84,32 @@ func (r Rubric) Criterion(name string) (Criterion, bool) {
 	return Criterion{}, false
 }
 
+// Check refuses an item whose points exceed a configured rubric's maxima.
+func (r Rubric) Check(it *Item) error {
+	if !r.Configured {
+		return nil
+	}
+	if r.MaxScore > 0 && it.Score > r.MaxScore {
+		return &FieldError{"score", fmt.Sprintf("total %v is above the rubric's max_score %v", it.Score, r.MaxScore)}
+	}
+	for _, name := range it.Criteria() {
+		c, ok := r.Criterion(name)
+		if !ok {
+			return &FieldError{"scores." + name, "criterion is not in the rubric; add it to the rubric file or map the column"}
+		}
+		if v := it.Scores[name]; v > c.Max {
+			return &FieldError{"scores." + name, fmt.Sprintf("%v is above the criterion's maximum %v", v, c.Max)}
+		}
+	}
+	return nil
+}
+
 // Observe widens the rubric with what an item shows: criteria not configured are added with the highest points
 // seen, and an unknown total maximum is taken from the item. A configured rubric is never narrowed.
 func (r *Rubric) Observe(it *Item) bool {
+	if r.Configured {
+		return false
+	}
 	changed := false
 	if r.MaxScore == 0 && it.MaxScore > 0 {
 		r.MaxScore = it.MaxScore

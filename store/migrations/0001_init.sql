@@ -134,3 +134,5 @@ CREATE TABLE audit (
 );
 CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE INDEX items_lease ON items(lease_by) WHERE lease_by IS NOT NULL;
