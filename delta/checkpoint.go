@@ -244,44 +244,44 @@ type cpDV struct {
 }
 
 type cpAdd struct {
-	Path                    *string           `parquet:"path,optional"`
+	Path                    *string            `parquet:"path,optional"`
 	PartitionValues         map[string]*string `parquet:"partitionValues,optional" parquet-value:",optional"`
-	Size                    *int64            `parquet:"size,optional"`
-	ModificationTime        *int64            `parquet:"modificationTime,optional"`
-	DataChange              *bool             `parquet:"dataChange,optional"`
-	Stats                   *string           `parquet:"stats,optional"`
+	Size                    *int64             `parquet:"size,optional"`
+	ModificationTime        *int64             `parquet:"modificationTime,optional"`
+	DataChange              *bool              `parquet:"dataChange,optional"`
+	Stats                   *string            `parquet:"stats,optional"`
 	Tags                    map[string]*string `parquet:"tags,optional" parquet-value:",optional"`
-	DeletionVector          *cpDV             `parquet:"deletionVector,optional"`
-	BaseRowID               *int64            `parquet:"baseRowId,optional"`
-	DefaultRowCommitVersion *int64            `parquet:"defaultRowCommitVersion,optional"`
-	ClusteringProvider      *string           `parquet:"clusteringProvider,optional"`
+	DeletionVector          *cpDV              `parquet:"deletionVector,optional"`
+	BaseRowID               *int64             `parquet:"baseRowId,optional"`
+	DefaultRowCommitVersion *int64             `parquet:"defaultRowCommitVersion,optional"`
+	ClusteringProvider      *string            `parquet:"clusteringProvider,optional"`
 }
 
 type cpRemove struct {
-	Path                    *string           `parquet:"path,optional"`
-	DeletionTimestamp       *int64            `parquet:"deletionTimestamp,optional"`
-	DataChange              *bool             `parquet:"dataChange,optional"`
-	ExtendedFileMetadata    *bool             `parquet:"extendedFileMetadata,optional"`
+	Path                    *string            `parquet:"path,optional"`
+	DeletionTimestamp       *int64             `parquet:"deletionTimestamp,optional"`
+	DataChange              *bool              `parquet:"dataChange,optional"`
+	ExtendedFileMetadata    *bool              `parquet:"extendedFileMetadata,optional"`
 	PartitionValues         map[string]*string `parquet:"partitionValues,optional" parquet-value:",optional"`
-	Size                    *int64            `parquet:"size,optional"`
-	DeletionVector          *cpDV             `parquet:"deletionVector,optional"`
-	BaseRowID               *int64            `parquet:"baseRowId,optional"`
-	DefaultRowCommitVersion *int64            `parquet:"defaultRowCommitVersion,optional"`
+	Size                    *int64             `parquet:"size,optional"`
+	DeletionVector          *cpDV              `parquet:"deletionVector,optional"`
+	BaseRowID               *int64             `parquet:"baseRowId,optional"`
+	DefaultRowCommitVersion *int64             `parquet:"defaultRowCommitVersion,optional"`
 }
 
 type cpFormat struct {
-	Provider *string           `parquet:"provider,optional"`
+	Provider *string            `parquet:"provider,optional"`
 	Options  map[string]*string `parquet:"options,optional" parquet-value:",optional"`
 }
 
 type cpMetadata struct {
-	ID               *string           `parquet:"id,optional"`
-	Name             *string           `parquet:"name,optional"`
-	Description      *string           `parquet:"description,optional"`
-	Format           *cpFormat         `parquet:"format,optional"`
-	SchemaString     *string           `parquet:"schemaString,optional"`
-	PartitionColumns []string          `parquet:"partitionColumns,optional,list" parquet-element:",optional"`
-	CreatedTime      *int64            `parquet:"createdTime,optional"`
+	ID               *string            `parquet:"id,optional"`
+	Name             *string            `parquet:"name,optional"`
+	Description      *string            `parquet:"description,optional"`
+	Format           *cpFormat          `parquet:"format,optional"`
+	SchemaString     *string            `parquet:"schemaString,optional"`
+	PartitionColumns []string           `parquet:"partitionColumns,optional,list" parquet-element:",optional"`
+	CreatedTime      *int64             `parquet:"createdTime,optional"`
 	Configuration    map[string]*string `parquet:"configuration,optional" parquet-value:",optional"`
 }
 

@@ -264,7 +264,9 @@ func TestCheckpointKinds(t *testing.T) {
 	ctx := context.Background()
 	proto := cpRow{Protocol: &cpProtocol{MinReaderVersion: ptr(int32(1)), MinWriterVersion: ptr(int32(2))}}
 	meta := cpRow{MetaData: &cpMetadata{ID: ptr("m"), SchemaString: ptr(`{"type":"struct","fields":[]}`), Format: &cpFormat{Provider: ptr("parquet")}}}
-	add := func(p string) cpRow { return cpRow{Add: &cpAdd{Path: ptr(p), Size: ptr(int64(1)), DataChange: ptr(false)}} }
+	add := func(p string) cpRow {
+		return cpRow{Add: &cpAdd{Path: ptr(p), Size: ptr(int64(1)), DataChange: ptr(false)}}
+	}
 	writeParquet := func(t *testing.T, path string, rows ...cpRow) {
 		t.Helper()
 		f, err := os.Create(path)

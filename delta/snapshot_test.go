@@ -254,7 +254,6 @@ func writeLog(t *testing.T, dir string, commits map[int64]string) {
 	}
 }
 
-
 func TestDecodePath(t *testing.T) {
 	tests := []struct {
 		in, want, err string
