@@ -68,12 +68,12 @@ func newCSVReader(f *os.File, path, encoding string, m *mapping) (*csvReader, er
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	counter := &countingReader{r: f}
-	br := bufio.NewReaderSize(counter, 256<<10)
+	br := bufio.NewReaderSize(counter, encodingSample)
 	sample, err := br.Peek(encodingSample)
-	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	enc, err := csvEncoding(encoding, sample, len(sample) < encodingSample)
+	enc, err := csvEncoding(encoding, sample, err == io.EOF)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

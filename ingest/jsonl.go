@@ -47,6 +47,22 @@ type jsonlReader struct {
 	b       builder
 	scratch []byte
 	p       jsonParser
+	// interned holds repeated short values (model names, batch, criterion names) so that each costs one
+	// allocation per file rather than one per record.
+	interned map[string]string
+}
+
+const maxInterned = 4096
+
+func (r *jsonlReader) intern(b []byte) string {
+	if s, ok := r.interned[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(s) <= 64 && len(r.interned) < maxInterned {
+		r.interned[s] = s
+	}
+	return s
 }
 
 func openJSONL(path string, m *mapping) (*jsonlReader, error) {
@@ -63,7 +79,7 @@ func openJSONL(path string, m *mapping) (*jsonlReader, error) {
 		f.Close()
 		return nil, fmt.Errorf("open %s: is a directory", path)
 	}
-	r := &jsonlReader{f: f, path: path, m: m, keys: map[string]target{}, buf: make([]byte, jsonlBufSize),
+	r := &jsonlReader{f: f, path: path, m: m, keys: map[string]target{}, interned: map[string]string{}, buf: make([]byte, jsonlBufSize),
 		total: info.Size()}
 	if err := r.fill(); err != nil {
 		f.Close()
@@ -323,7 +339,14 @@ func (r *jsonlReader) value(t target) error {
 		if err != nil {
 			return err
 		}
-		r.b.text(t, t.name, string(s))
+		var v string
+		switch t.field {
+		case fGenerator, fJudge, fPromptVersion, fBatch:
+			v = r.intern(s) // the same few values on every line
+		default:
+			v = string(s)
+		}
+		r.b.text(t, t.name, v)
 	case c == '-' || (c >= '0' && c <= '9'):
 		tok, err := p.number()
 		if err != nil {
@@ -370,7 +393,7 @@ func (r *jsonlReader) scoresObject() error {
 		if err != nil {
 			return err
 		}
-		crit := string(key)
+		crit := r.intern(key)
 		p.ws()
 		if !p.eat(':') {
 			return p.errorf("expected ':' after a key")

@@ -24,7 +24,7 @@ type valueKind int8
 
 const (
 	kString valueKind = iota
-	kBinary // BYTE_ARRAY without a string annotation: text when it is valid UTF-8
+	kBinary           // BYTE_ARRAY without a string annotation: text when it is valid UTF-8
 	kInt
 	kFloat
 	kBool

@@ -14,7 +14,7 @@ import (
 // builder assembles one record from values that arrive column by column (or key by key), whatever the format.
 type builder struct {
 	it   review.Item
-	prio [numFields]int8 // priority of the value a field holds; 0 = none yet
+	prio [numFields]int8   // priority of the value a field holds; 0 = none yet
 	from [numFields]string // the column that value came from
 	// critCols are the criteria set by their own columns; a scores object in the same record does not override
 	// them.
