@@ -167,6 +167,14 @@ func newMapping(m map[string]string) (*mapping, error) {
 		}
 		mp.explicit[col] = target{field: f, prio: 3}
 	}
+	// A column mapped to one field keeps its canonical role too ("score=id" leaves the id column the id), unless
+	// that field is mapped elsewhere.
+	for col, t := range mp.explicit {
+		if f := fieldByName(normalizeName(col)); f >= 0 && !mp.mapped[f] && f != t.field {
+			t.also = append(t.also, target{field: f, prio: 2})
+			mp.explicit[col] = t
+		}
+	}
 	return mp, nil
 }
 
@@ -226,41 +234,52 @@ func (m *mapping) plan(file string, columns []string) ([]target, error) {
 	}
 	targets := make([]target, len(columns))
 	var best [numFields]int
+	var bestPrio [numFields]int8
 	for f := range best {
 		best[f] = -1
 	}
 	ambiguous := map[field][]string{}
+	offer := func(f field, prio int8, i int) {
+		if f < 0 || f >= numFields {
+			return
+		}
+		switch {
+		case best[f] < 0 || prio > bestPrio[f]:
+			best[f], bestPrio[f] = i, prio
+			delete(ambiguous, f)
+		case prio == bestPrio[f] && prio == 1:
+			ambiguous[f] = append(ambiguous[f], columns[best[f]], columns[i])
+		}
+	}
 	for i, c := range columns {
 		t := m.resolve(c)
 		targets[i] = t
+		offer(t.field, t.prio, i)
 		for _, extra := range t.also {
-			if extra.field >= 0 && extra.field < numFields {
-				best[extra.field] = i // explicit, so nothing competes
-			}
-		}
-		if t.field < 0 || t.field >= numFields {
-			continue
-		}
-		switch b := best[t.field]; {
-		case b < 0 || t.prio > targets[b].prio || targets[b].field != t.field:
-			best[t.field] = i
-			delete(ambiguous, t.field)
-		case t.prio == targets[b].prio && t.prio == 1:
-			ambiguous[t.field] = append(ambiguous[t.field], columns[b], c)
-		}
-	}
-	// Losers of each field are kept as Meta rather than dropped.
-	for i, t := range targets {
-		if t.field >= 0 && t.field < numFields && best[t.field] != i && t.prio < 3 {
-			targets[i] = target{field: fExtra, name: columns[i]}
+			offer(extra.field, extra.prio, i)
 		}
 	}
 	// Two aliases and no better column: neither is trusted (a required field then fails below).
 	for f := range ambiguous {
-		if best[f] >= 0 {
-			targets[best[f]] = target{field: fExtra, name: columns[best[f]]}
-			best[f] = -1
+		best[f] = -1
+	}
+	// Losers of each field are kept as Meta rather than dropped.
+	for i, t := range targets {
+		var also []target
+		for _, extra := range t.also {
+			if best[extra.field] == i {
+				also = append(also, extra)
+			}
 		}
+		t.also = also
+		if t.field >= 0 && t.field < numFields && best[t.field] != i {
+			if len(also) == 0 {
+				t = target{field: fExtra, name: columns[i]}
+			} else {
+				t, t.also = also[0], also[1:]
+			}
+		}
+		targets[i] = t
 	}
 	for _, f := range [...]field{fID, fSummary, fScore} {
 		if best[f] >= 0 {
