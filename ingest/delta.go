@@ -102,7 +102,12 @@ func (r *deltaReader) Next() (review.Item, Position, error) {
 			if err != nil {
 				return review.Item{}, Position{File: r.dir}, fmt.Errorf("read %s: %w", r.dir, err)
 			}
-			pq, err := openPQFile(p, r.resolve)
+			pq, err := openPQFile(p)
+			if err == nil {
+				if err = pq.bind(r.resolve); err != nil {
+					pq.close()
+				}
+			}
 			if err != nil {
 				return review.Item{}, Position{File: p}, fmt.Errorf("read delta table %s: %w", r.dir, err)
 			}

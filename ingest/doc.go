@@ -42,6 +42,14 @@
 // A column named score_<criterion> or scores.<criterion> holds the points for <criterion> (score_business ->
 // Scores["business"]); these add to, and override, a scores object in the same record.
 //
+// # Values
+//
+// Meta holds strings for CSV cells; for JSONL and Parquet, numbers as json.Number (exact digits), booleans,
+// nil, and for JSONL nested objects and arrays as map[string]any and []any. Parquet dates become "2006-01-02",
+// timestamps RFC 3339 text, decimals exact decimal text, and binary that is not UTF-8 a []byte. Nested Parquet
+// columns other than scores (lists, other structs) are not read. A Delta table is read at its newest version,
+// file by file in path order; partition columns come from the log like any other column.
+//
 // # Errors
 //
 // Open fails for a file it cannot read at all, and for a CSV, Parquet or Delta file that lacks a column for a

@@ -64,9 +64,8 @@ type pqFile struct {
 
 const pqBatch = 64
 
-// openPQFile opens a Parquet file and decides for each leaf column where its values go. resolve gives the target
-// of a top-level column name (ok=false: the column is not read).
-func openPQFile(path string, resolve func(name string) (target, bool)) (pf *pqFile, err error) {
+// openPQFile opens a Parquet file; bind then decides where its columns go.
+func openPQFile(path string) (pf *pqFile, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -93,12 +92,19 @@ func openPQFile(path string, resolve func(name string) (target, bool)) (pf *pqFi
 	if err != nil {
 		return nil, fmt.Errorf("open %s: not a Parquet file, or truncated: %w", path, err)
 	}
-	p := &pqFile{path: path, f: f, pf: file, batch: make([]parquet.Row, pqBatch)}
-	schema := file.Schema()
+	return &pqFile{path: path, f: f, pf: file, batch: make([]parquet.Row, pqBatch)}, nil
+}
+
+// bind decides for each leaf column where its values go. resolve gives the target of a top-level column name
+// (ok=false: the column is not read).
+func (p *pqFile) bind(resolve func(name string) (target, bool)) error {
+	path := p.path
+	schema := p.pf.Schema()
+	p.cols = p.cols[:0]
 	for _, colPath := range schema.Columns() {
 		leaf, ok := schema.Lookup(colPath...)
 		if !ok {
-			return nil, fmt.Errorf("open %s: column %s not found in its own schema", path, strings.Join(colPath, "."))
+			return fmt.Errorf("open %s: column %s not found in its own schema", path, strings.Join(colPath, "."))
 		}
 		c := pqColumn{name: colPath[0], kind: kSkip}
 		t, ok := resolve(colPath[0])
@@ -119,11 +125,11 @@ func openPQFile(path string, resolve func(name string) (target, bool)) (pf *pqFi
 			}
 		}
 		if leaf.ColumnIndex != len(p.cols) {
-			return nil, fmt.Errorf("open %s: unexpected column order", path)
+			return fmt.Errorf("open %s: unexpected column order", path)
 		}
 		p.cols = append(p.cols, c)
 	}
-	return p, nil
+	return nil
 }
 
 // topLevelNames lists a Parquet file's top-level column names in schema order.
@@ -405,28 +411,26 @@ type parquetReader struct {
 	b  builder
 }
 
-func openParquet(path string, m *mapping) (r *parquetReader, err error) {
-	// The targets depend on all top-level names (aliases compete), so the file is opened once to list them.
-	var targets map[string]target
-	pq, err := openPQFile(path, func(name string) (target, bool) { return target{}, false })
+func openParquet(path string, m *mapping) (*parquetReader, error) {
+	pq, err := openPQFile(path)
 	if err != nil {
 		return nil, err
 	}
 	names := topLevelNames(pq)
-	pq.close()
 	plan, err := m.plan(path, names)
 	if err != nil {
+		pq.close()
 		return nil, fmt.Errorf("open %w", err)
 	}
-	targets = make(map[string]target, len(names))
+	targets := make(map[string]target, len(names))
 	for i, n := range names {
 		targets[n] = plan[i]
 	}
-	pq, err = openPQFile(path, func(name string) (target, bool) {
+	if err := pq.bind(func(name string) (target, bool) {
 		t, ok := targets[name]
 		return t, ok
-	})
-	if err != nil {
+	}); err != nil {
+		pq.close()
 		return nil, err
 	}
 	return &parquetReader{pq: pq}, nil

@@ -187,6 +187,7 @@ func (b *builder) text(t target, name, s string) {
 func (b *builder) unset(t target) {
 	if t.field >= 0 && t.field < numFields {
 		b.prio[t.field] = 0
+		b.from[t.field] = ""
 	}
 }
 
