@@ -23,7 +23,9 @@
 // # Column names
 //
 // Options.Map names the file's column for a canonical field ("summary" -> "generated_text"); a criterion's
-// column is mapped as "scores.<criterion>" ("scores.business" -> "biz_pts"). Names are matched exactly first,
+// column is mapped as "scores.<criterion>" ("scores.business" -> "biz_pts"). One column may be mapped to several
+// fields, and a mapped column whose name is a canonical field keeps that role too unless the field is mapped
+// elsewhere ("score=id" still reads id from the id column). Names are matched exactly first,
 // then ignoring case and treating spaces and hyphens as underscores. Without a mapping, the canonical name is
 // used, and failing that one of these common alternatives, when exactly one of them is present:
 //
