@@ -1,0 +1,194 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/transform"
+
+	"reviewdesk/review"
+)
+
+// Encodings.
+const (
+	EncodingUTF8     = "utf-8"
+	EncodingShiftJIS = "shift_jis"
+)
+
+// encodingSample is how much of a CSV file is looked at to tell UTF-8 from Shift_JIS.
+const encodingSample = 1 << 20
+
+type csvReader struct {
+	f       *os.File
+	path    string
+	counter *countingReader
+	cr      *csv.Reader
+	targets []target
+	names   []string
+	b       builder
+	total   int64
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func openCSV(path, encoding string, m *mapping) (*csvReader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r, err := newCSVReader(f, path, encoding, m)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func newCSVReader(f *os.File, path, encoding string, m *mapping) (*csvReader, error) {
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	counter := &countingReader{r: f}
+	br := bufio.NewReaderSize(counter, encodingSample)
+	sample, err := br.Peek(encodingSample)
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	enc, err := csvEncoding(encoding, sample, err == io.EOF)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	var src io.Reader = br
+	if bytes.HasPrefix(sample, []byte(jsonlBOM)) {
+		br.Discard(len(jsonlBOM))
+	}
+	if enc == EncodingShiftJIS {
+		src = transform.NewReader(br, japanese.ShiftJIS.NewDecoder())
+	}
+	cr := csv.NewReader(src)
+	cr.ReuseRecord = true
+	cr.LazyQuotes = false
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("open %s: the file is empty; a CSV file needs a header row", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: reading the header row: %w", path, err)
+	}
+	names := make([]string, len(header))
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			h = "column_" + strconv.Itoa(i+1)
+		}
+		names[i] = h
+	}
+	cr.FieldsPerRecord = len(names)
+	targets, err := m.plan(path, names)
+	if err != nil {
+		return nil, fmt.Errorf("open %w", err)
+	}
+	return &csvReader{f: f, path: path, counter: counter, cr: cr, targets: targets, names: names, total: info.Size()}, nil
+}
+
+// csvEncoding decides the encoding of a CSV file from a sample of its start: a BOM or valid UTF-8 means UTF-8;
+// otherwise text that decodes cleanly as Shift_JIS (CP932, as Excel writes it) means Shift_JIS.
+func csvEncoding(forced string, sample []byte, whole bool) (string, error) {
+	switch strings.ToLower(strings.ReplaceAll(strings.TrimSpace(forced), "_", "-")) {
+	case "":
+	case "utf-8", "utf8":
+		return EncodingUTF8, nil
+	case "shift-jis", "sjis", "cp932", "windows-31j", "ms932":
+		return EncodingShiftJIS, nil
+	default:
+		return "", fmt.Errorf("unknown encoding %q; use utf-8 or shift_jis", forced)
+	}
+	if bytes.HasPrefix(sample, []byte(jsonlBOM)) {
+		return EncodingUTF8, nil
+	}
+	check := sample
+	if !whole {
+		// The sample may end inside a character; drop up to 3 bytes of an incomplete tail.
+		for i := 0; i < 3 && len(check) > 0 && !utf8.FullRune(check[lastRuneStart(check):]); i++ {
+			check = check[:lastRuneStart(check)]
+		}
+	}
+	if utf8.Valid(check) {
+		return EncodingUTF8, nil
+	}
+	dec := japanese.ShiftJIS.NewDecoder()
+	out, _, err := transform.Bytes(dec, sample)
+	if err == nil && !bytes.ContainsRune(out, utf8.RuneError) {
+		return EncodingShiftJIS, nil
+	}
+	if err != nil && !whole && errors.Is(err, transform.ErrShortSrc) {
+		return EncodingShiftJIS, nil
+	}
+	return "", errors.New("the file is neither UTF-8 nor Shift_JIS; save it as UTF-8 or give the encoding")
+}
+
+func lastRuneStart(b []byte) int {
+	i := len(b) - 1
+	for i > 0 && !utf8.RuneStart(b[i]) {
+		i--
+	}
+	return max(i, 0)
+}
+
+func (r *csvReader) Next() (review.Item, Position, error) {
+	for {
+		rec, err := r.cr.Read()
+		if err == io.EOF {
+			return review.Item{}, Position{File: r.path}, io.EOF
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				pos := Position{File: r.path, Line: int64(pe.StartLine)}
+				problem := pe.Err.Error()
+				if errors.Is(pe.Err, csv.ErrFieldCount) {
+					problem = fmt.Sprintf("has %d fields, the header has %d", len(rec), len(r.names))
+				} else if errors.Is(pe.Err, csv.ErrBareQuote) || errors.Is(pe.Err, csv.ErrQuote) {
+					problem += fmt.Sprintf(" (line %d, column %d); quote fields with \"...\" and double quotes inside them", pe.Line, pe.Column)
+				}
+				return review.Item{}, pos, &RecordError{Pos: pos, Problem: problem}
+			}
+			return review.Item{}, Position{File: r.path}, fmt.Errorf("read %s: %w", r.path, err)
+		}
+		line, _ := r.cr.FieldPos(0)
+		pos := Position{File: r.path, Line: int64(line)}
+		r.b.reset(pos)
+		for i, s := range rec {
+			t := r.targets[i]
+			if s == "" && t.field == fExtra {
+				continue
+			}
+			r.b.text(t, r.names[i], s)
+		}
+		it, err := r.b.finish()
+		return it, pos, err
+	}
+}
+
+func (r *csvReader) Progress() (int64, int64) { return r.counter.n, r.total }
+
+func (r *csvReader) Close() error { return r.f.Close() }
