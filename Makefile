@@ -1,0 +1,68 @@
+# reviewdesk: `make run` and `make test` set up everything they need on a fresh Debian or Ubuntu machine.
+
+SHELL        := /bin/bash
+DESKTOP_TAGS := desktop,production,webkit2_41
+BIN          := build/bin/reviewdesk
+SERVER_BIN   := build/bin/reviewdesk-server
+DEMO_DB      := build/bin/demo.db
+ADDR         ?= 127.0.0.1:8080
+GO_SOURCES    = $(shell find . -name '*.go' -not -path './frontend/*' -not -path './e2e/*') go.mod go.sum $(wildcard store/migrations/*.sql)
+FE_SOURCES    = $(shell find frontend/src -type f) frontend/index.html frontend/package.json frontend/vite.config.ts
+
+.PHONY: all setup frontend build server run demo test test-go test-frontend test-e2e test-desktop bench fuzz clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+frontend/dist/index.html: $(FE_SOURCES) | setup
+	cd frontend && npm run build
+
+frontend: setup frontend/dist/index.html
+
+# The desktop binary (the window, plus every subcommand).
+$(BIN): $(GO_SOURCES) frontend/dist/index.html
+	go build -tags $(DESKTOP_TAGS) -o $(BIN) .
+
+build: setup $(BIN)
+
+# The server binary: no Wails, no WebKit; runs where no desktop libraries exist.
+server: setup frontend/dist/index.html
+	go build -tags server -o $(SERVER_BIN) .
+
+$(DEMO_DB): | $(BIN)
+	$(BIN) demo --db $(DEMO_DB)
+
+demo: build $(DEMO_DB)
+
+# Opens the desktop window on the demo data where there is a display, and serves it to browsers otherwise.
+run: build $(DEMO_DB)
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "opening the reviewdesk window on $(DEMO_DB)"; \
+		$(BIN) --db $(DEMO_DB); \
+	else \
+		echo "no display: serving reviewdesk on http://$(ADDR) (open it in a browser; Ctrl+C stops)"; \
+		$(BIN) serve --db $(DEMO_DB) --addr $(ADDR); \
+	fi
+
+test: setup frontend test-frontend test-go test-e2e test-desktop
+
+test-frontend:
+	cd frontend && npm test
+
+test-go:
+	go vet ./...
+	go test -race ./...
+
+test-e2e: $(BIN)
+	@[ ! -f e2e/package.json ] || (cd e2e && npm test)
+
+test-desktop: $(BIN)
+	@[ ! -x scripts/desktop-smoke.sh ] || scripts/desktop-smoke.sh $(BIN)
+
+bench: build
+	@[ ! -x bench/run.sh ] || bench/run.sh
+
+clean:
+	rm -rf build/bin frontend/dist/assets frontend/dist/index.html

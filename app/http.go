@@ -1,0 +1,492 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"reviewdesk/review"
+)
+
+// Identity is who makes a request.
+type Identity struct {
+	User string      `json:"user"`
+	Role review.Role `json:"role"`
+}
+
+type identityKey struct{}
+
+// identity returns the request's identity, set by the authentication middleware.
+func identity(r *http.Request) Identity {
+	id, _ := r.Context().Value(identityKey{}).(Identity)
+	return id
+}
+
+// route is one API endpoint and the role it needs.
+type route struct {
+	pattern string
+	role    review.Role
+	handle  func(w http.ResponseWriter, r *http.Request) error
+	// maxBody overrides the JSON body limit, for uploads.
+	maxBody int64
+}
+
+// maxJSONBody bounds a JSON request body; uploads have their own limit.
+const maxJSONBody = 4 << 20
+
+func (s *Service) routes() []route {
+	return []route{
+		{"GET /api/meta", review.RoleReviewer, s.handleMeta, 0},
+		{"GET /api/me", review.RoleReviewer, s.handleMe, 0},
+		{"GET /api/items", review.RoleReviewer, s.handleItems, 0},
+		{"GET /api/items/{id}", review.RoleReviewer, s.handleItem, 0},
+		{"GET /api/items/{id}/history", review.RoleReviewer, s.handleHistory, 0},
+		{"POST /api/items/{id}/decision", review.RoleReviewer, s.handleDecision, 0},
+		{"POST /api/items/{id}/reopen", review.RoleSupervisor, s.handleReopen, 0},
+		{"POST /api/queue/next", review.RoleReviewer, s.handleNext, 0},
+		{"POST /api/undo", review.RoleReviewer, s.handleUndo, 0},
+		{"GET /api/decisions/mine", review.RoleReviewer, s.handleMyDecisions, 0},
+		{"POST /api/hints", review.RoleReviewer, s.handleHints, 0},
+		{"GET /api/stats", review.RoleSupervisor, s.handleStats, 0},
+		{"GET /api/jobs/{id}", review.RoleReviewer, s.handleJob, 0},
+		{"POST /api/jobs/{id}/cancel", review.RoleSupervisor, s.handleCancelJob, 0},
+		{"GET /api/audit", review.RoleSupervisor, s.handleAudit, 0},
+		{"PUT /api/settings/queue", review.RoleSupervisor, s.handlePutQueue, 0},
+		{"PUT /api/settings/rubric", review.RoleSupervisor, s.handlePutRubric, 0},
+		{"POST /api/imports", review.RoleSupervisor, s.handleImport, maxUpload},
+	}
+}
+
+// Handler serves the API under /api and the frontend from ui (nil: API only). The desktop window mounts the same
+// handler as its asset server, so the frontend has one transport in both modes.
+func (s *Service) Handler(ui fs.FS) http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.endpoint(rt))
+	}
+	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, review.Errorf(review.NotFound, "no API endpoint %s %s", r.Method, r.URL.Path), s)
+	}))
+	if ui != nil {
+		mux.Handle("/", spa(ui))
+	}
+	return securityHeaders(s.authenticate(mux))
+}
+
+// authenticate sets the request's identity. Solo mode: everyone is the configured user, with every role.
+func (s *Service) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), identityKey{}, Identity{User: s.cfg.User, Role: review.RoleAdmin})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func (s *Service) endpoint(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := identity(r)
+		if id.User == "" {
+			writeError(w, r, review.Errorf(review.Unauthorized, "log in first"), s)
+			return
+		}
+		if !id.Role.Can(rt.role) {
+			writeError(w, r, review.Errorf(review.Forbidden, "%s needs the %s role; %s is a %s", rt.pattern, rt.role, id.User, id.Role), s)
+			return
+		}
+		if r.Body != nil {
+			limit := int64(maxJSONBody)
+			if rt.maxBody > 0 {
+				limit = rt.maxBody
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		if err := rt.handle(w, r); err != nil {
+			writeError(w, r, err, s)
+		}
+	})
+}
+
+var statusByCode = map[string]int{
+	review.Invalid:      http.StatusBadRequest,
+	review.NotFound:     http.StatusNotFound,
+	review.Conflict:     http.StatusConflict,
+	review.Unauthorized: http.StatusUnauthorized,
+	review.Forbidden:    http.StatusForbidden,
+	review.Unavailable:  http.StatusServiceUnavailable,
+	review.Internal:     http.StatusInternalServerError,
+}
+
+// writeError maps an error to {"code","message"} and its status, once, and logs internal ones.
+func writeError(w http.ResponseWriter, r *http.Request, err error, s *Service) {
+	code := review.ErrorCode(err)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		code, err = review.Invalid, review.Errorf(review.Invalid, "request body is larger than %d bytes", mbe.Limit)
+	}
+	status := statusByCode[code]
+	if code == review.Internal {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, status, map[string]string{"code": code, "message": review.ErrorMessage(err)})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		if errors.Is(err, io.EOF) {
+			return review.Errorf(review.Invalid, "request body is empty; send a JSON object")
+		}
+		return review.Errorf(review.Invalid, "request body: %v", err)
+	}
+	return nil
+}
+
+// securityHeaders sets a strict Content-Security-Policy and friends on every response: summaries are untrusted text.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "+
+			"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "+
+			"base-uri 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// spa serves the built frontend, answering unknown paths with index.html so that client-side routes reload.
+func spa(ui fs.FS) http.Handler {
+	files := http.FileServerFS(ui)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := strings.TrimPrefix(r.URL.Path, "/")
+		if p != "" {
+			if _, err := fs.Stat(ui, p); err == nil {
+				if strings.HasPrefix(p, "assets/") {
+					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+				}
+				files.ServeHTTP(w, r)
+				return
+			}
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		http.ServeFileFS(w, r, ui, "index.html")
+	})
+}
+
+// itemView is an item as the review screen needs it: the record plus its summary rendered with hint marks.
+type itemView struct {
+	*review.Record
+	SummaryHTML string `json:"summary_html"`
+}
+
+func (s *Service) view(rec *review.Record) (itemView, error) {
+	html, err := RenderSummary(rec.Summary, rec.Hints)
+	return itemView{rec, html}, err
+}
+
+func (s *Service) handleMeta(w http.ResponseWriter, r *http.Request) error {
+	p := s.Project()
+	batches, err := s.st.Batches(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{
+		"rubric": p.Rubric, "reasons": p.Reasons, "queue": p.Queue, "rules": s.Rules().RuleIDs(),
+		"rules_version": s.Rules().Version, "batches": batches, "statuses": review.Statuses, "sorts": review.Sorts,
+		"orders": review.Orders,
+	})
+}
+
+func (s *Service) handleMe(w http.ResponseWriter, r *http.Request) error {
+	id := identity(r)
+	p, err := s.Progress(r.Context(), id.User)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"user": id.User, "role": id.Role, "progress": p})
+}
+
+func floatParam(q map[string][]string, name string) (*float64, error) {
+	v := ""
+	if vs := q[name]; len(vs) > 0 {
+		v = vs[0]
+	}
+	if v == "" {
+		return nil, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return nil, review.Errorf(review.Invalid, "%s=%q is not a number", name, v)
+	}
+	return &f, nil
+}
+
+func intParam(q map[string][]string, name string) (int, error) {
+	if vs := q[name]; len(vs) > 0 && vs[0] != "" {
+		n, err := strconv.Atoi(vs[0])
+		if err != nil {
+			return 0, review.Errorf(review.Invalid, "%s=%q is not a whole number", name, vs[0])
+		}
+		return n, nil
+	}
+	return 0, nil
+}
+
+func (s *Service) handleItems(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := review.ItemFilter{
+		Criterion: q.Get("criterion"), Rule: q.Get("rule"), Batch: q.Get("batch"), Reviewer: q.Get("reviewer"),
+		Query: q.Get("q"), Changed: q.Get("changed") == "true" || q.Get("changed") == "1", Sort: review.Sort(q.Get("sort")),
+	}
+	for _, st := range q["status"] {
+		for _, x := range strings.Split(st, ",") {
+			if x != "" {
+				f.Status = append(f.Status, review.Status(x))
+			}
+		}
+	}
+	var err error
+	for name, dst := range map[string]**float64{"min_score": &f.MinScore, "max_score": &f.MaxScore,
+		"min_points": &f.MinPoints, "max_points": &f.MaxPoints} {
+		if *dst, err = floatParam(q, name); err != nil {
+			return err
+		}
+	}
+	if f.Limit, err = intParam(q, "limit"); err != nil {
+		return err
+	}
+	if f.Offset, err = intParam(q, "offset"); err != nil {
+		return err
+	}
+	page, err := s.Items(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, page)
+}
+
+func (s *Service) handleItem(w http.ResponseWriter, r *http.Request) error {
+	rec, err := s.Item(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v, err := s.view(rec)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Service) handleHistory(w http.ResponseWriter, r *http.Request) error {
+	h, err := s.History(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"decisions": h})
+}
+
+// decisionResponse is the decision and, when the client asked for it, the next item, so that a reviewer's key press
+// costs one round trip.
+type decisionResponse struct {
+	Decision review.Decision `json:"decision"`
+	Next     *itemView       `json:"next,omitempty"`
+	Empty    bool            `json:"queue_empty,omitempty"`
+}
+
+func (s *Service) handleDecision(w http.ResponseWriter, r *http.Request) error {
+	var sub review.Submission
+	if err := decodeJSON(r, &sub); err != nil {
+		return err
+	}
+	id := identity(r)
+	d, err := s.Decide(r.Context(), id.User, r.PathValue("id"), sub)
+	if err != nil {
+		return err
+	}
+	resp := decisionResponse{Decision: d}
+	if r.URL.Query().Get("next") == "1" {
+		resp.Next, resp.Empty, err = s.claimView(r.Context(), id.User, "")
+		if err != nil {
+			return err
+		}
+	}
+	return writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Service) claimView(ctx context.Context, user, skip string) (*itemView, bool, error) {
+	rec, err := s.Claim(ctx, user, skip)
+	if review.ErrorCode(err) == review.NotFound {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	v, err := s.view(rec)
+	return &v, false, err
+}
+
+func (s *Service) handleNext(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Skip string `json:"skip"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &req); err != nil {
+			return err
+		}
+	}
+	v, empty, err := s.claimView(r.Context(), identity(r).User, req.Skip)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"item": v, "queue_empty": empty})
+}
+
+func (s *Service) handleUndo(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.Undo(r.Context(), identity(r).User)
+	if err != nil {
+		return err
+	}
+	rec, err := s.Item(r.Context(), d.ItemID)
+	if err != nil {
+		return err
+	}
+	v, err := s.view(rec)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"undone": d, "item": v})
+}
+
+func (s *Service) handleMyDecisions(w http.ResponseWriter, r *http.Request) error {
+	limit, err := intParam(r.URL.Query(), "limit")
+	if err != nil {
+		return err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	ds, err := s.st.RecentDecisions(r.Context(), identity(r).User, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"decisions": ds})
+}
+
+func (s *Service) handleReopen(w http.ResponseWriter, r *http.Request) error {
+	if err := s.Reopen(r.Context(), identity(r).User, r.PathValue("id")); err != nil {
+		return err
+	}
+	rec, err := s.Item(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, rec)
+}
+
+func (s *Service) handleHints(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Summary string `json:"summary"`
+		Source  string `json:"source"`
+		ItemID  string `json:"item_id"`
+	}
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	source := req.Source
+	if req.ItemID != "" && source == "" {
+		rec, err := s.Item(r.Context(), req.ItemID)
+		if err != nil {
+			return err
+		}
+		source = rec.Source
+	}
+	hints := s.Hints(req.Summary, source)
+	html, err := RenderSummary(req.Summary, hints)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"hints": hints, "summary_html": html, "rules_version": s.Rules().Version})
+}
+
+func (s *Service) handleStats(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.Stats(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Service) handleJob(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.Job(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, j)
+}
+
+func (s *Service) handleCancelJob(w http.ResponseWriter, r *http.Request) error {
+	if err := s.CancelJob(r.PathValue("id")); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, map[string]string{"state": "canceling"})
+}
+
+func (s *Service) handleAudit(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	before, err := intParam(q, "before")
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(q, "limit")
+	if err != nil {
+		return err
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	entries, err := s.st.AuditLog(r.Context(), int64(before), limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+}
+
+func (s *Service) handlePutQueue(w http.ResponseWriter, r *http.Request) error {
+	var q review.QueuePolicy
+	if err := decodeJSON(r, &q); err != nil {
+		return err
+	}
+	if err := s.SetQueuePolicy(r.Context(), identity(r).User, q); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.Project().Queue)
+}
+
+func (s *Service) handlePutRubric(w http.ResponseWriter, r *http.Request) error {
+	var rb review.Rubric
+	if err := decodeJSON(r, &rb); err != nil {
+		return err
+	}
+	if err := s.SetRubric(r.Context(), identity(r).User, rb); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.Project().Rubric)
+}

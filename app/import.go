@@ -1,0 +1,323 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"reviewdesk/ingest"
+	"reviewdesk/review"
+	"reviewdesk/store"
+)
+
+// ImportOptions say how to read the files.
+type ImportOptions struct {
+	Format   string
+	Encoding string
+	Map      map[string]string
+	// SkipInvalid imports the good records of a file and writes the bad ones, with their reasons, to Rejects.
+	SkipInvalid bool
+	Rejects     string
+	// Rubric, when set, replaces the stored rubric (a config file): its maxima are enforced.
+	Rubric *review.Rubric
+	Actor  string
+}
+
+// FileReport is what one file's import did.
+type FileReport struct {
+	File    string             `json:"file"`
+	Format  string             `json:"format"`
+	Counts  store.ImportCounts `json:"counts"`
+	Rejects string             `json:"rejects,omitempty"`
+	Seconds float64            `json:"seconds"`
+	Error   string             `json:"error,omitempty"`
+}
+
+// ImportError is a file that could not be imported; nothing of it was committed.
+type ImportError struct {
+	File string
+	Err  error
+}
+
+func (e *ImportError) Error() string { return fmt.Sprintf("%s: nothing imported: %v", e.File, e.Err) }
+func (e *ImportError) Unwrap() error { return e.Err }
+
+// Import reads each file and stores its items with their hints. Each file is one transaction: the first bad record
+// stops the file and nothing of it is kept, unless SkipInvalid is set. Files already imported stay imported when a
+// later one fails.
+func (s *Service) Import(ctx context.Context, paths []string, opts ImportOptions, progress progressFunc) ([]FileReport, error) {
+	if opts.Actor == "" {
+		opts.Actor = s.cfg.User
+	}
+	if opts.Rubric != nil {
+		if err := s.SetRubric(ctx, opts.Actor, *opts.Rubric); err != nil {
+			return nil, err
+		}
+	}
+	var reports []FileReport
+	for _, p := range paths {
+		rep, err := s.importFile(ctx, p, opts, progress)
+		reports = append(reports, rep)
+		if err != nil {
+			return reports, &ImportError{File: p, Err: err}
+		}
+	}
+	return reports, s.loadProject(ctx)
+}
+
+// batch is a run of records read in order and given hints in parallel; the writer takes batches in read order.
+type batch struct {
+	recs []record
+	done chan struct{}
+}
+
+type record struct {
+	item  review.Item
+	pos   ingest.Position
+	err   error // a *ingest.RecordError: this record is bad, the file may go on
+	hints []review.Hint
+}
+
+const batchSize = 256
+
+func (s *Service) importFile(ctx context.Context, path string, opts ImportOptions, progress progressFunc) (FileReport, error) {
+	r, err := ingest.Open(path, ingest.Options{Format: opts.Format, Encoding: opts.Encoding, Map: opts.Map})
+	if err != nil {
+		return FileReport{File: path}, err
+	}
+	defer r.Close()
+	format := opts.Format
+	if format == "" {
+		format, _ = ingest.DetectFormat(path)
+	}
+	return s.importFrom(ctx, r, path, format, opts, progress, nil)
+}
+
+// importFrom runs the import pipeline: one goroutine reads, every core computes hints, and one writer stores the
+// records in read order inside one transaction. after, when set, runs for every stored item.
+func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format string, opts ImportOptions,
+	progress progressFunc, after func(*store.Import, *review.Item) error) (FileReport, error) {
+	start := time.Now()
+	rep := FileReport{File: path, Format: format}
+	rubric, err := s.st.Rubric(ctx)
+	if err != nil {
+		return rep, err
+	}
+	im, err := s.st.BeginImport(ctx, path, rep.Format, opts.Actor, rubric)
+	if err != nil {
+		return rep, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			im.Rollback()
+		}
+	}()
+	var rejects *rejectWriter
+	if opts.SkipInvalid {
+		rejects = &rejectWriter{path: opts.Rejects}
+		if rejects.path == "" {
+			rejects.path = filepath.Base(path) + ".rejects.jsonl"
+		}
+		defer rejects.close()
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rules := s.Rules()
+	work := make(chan *batch, 2*runtime.GOMAXPROCS(0))
+	ordered := make(chan *batch, 4*runtime.GOMAXPROCS(0))
+	var readErr error
+	go func() {
+		defer close(work)
+		defer close(ordered)
+		readErr = readBatches(ctx, r, work, ordered)
+	}()
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				for i := range b.recs {
+					if rec := &b.recs[i]; rec.err == nil {
+						rec.hints = rules.Check(rec.item.Summary, rec.item.Source)
+					}
+				}
+				close(b.done)
+			}
+		}()
+	}
+	defer wg.Wait()
+
+	lastReport := time.Now()
+	rubricChanged := false
+	var writeErr error
+	for b := range ordered {
+		<-b.done
+		if writeErr != nil {
+			continue // drain so the reader and workers can finish
+		}
+		for i := range b.recs {
+			rec := &b.recs[i]
+			if rec.err == nil {
+				if err := rubric.Check(&rec.item); err != nil {
+					rec.err = recordError(rec.pos, err)
+				}
+			}
+			if rec.err == nil {
+				if _, err := im.Put(&rec.item, rec.hints, rules.Version); err != nil {
+					var fe *review.FieldError
+					if !errors.As(err, &fe) {
+						writeErr = err
+						break
+					}
+					rec.err = recordError(rec.pos, err)
+				} else if after != nil {
+					if err := after(im, &rec.item); err != nil {
+						writeErr = err
+						break
+					}
+				}
+			}
+			if rec.err != nil {
+				if rejects == nil {
+					writeErr = rec.err
+					break
+				}
+				if err := rejects.write(rec.pos, rec.item.ID, rec.err); err != nil {
+					writeErr = err
+					break
+				}
+				im.Refuse()
+				continue
+			}
+			if rubric.Observe(&rec.item) {
+				rubricChanged = true
+			}
+		}
+		if writeErr != nil {
+			cancel()
+			continue
+		}
+		if progress != nil && time.Since(lastReport) > 200*time.Millisecond {
+			done, total := r.Progress()
+			c := im.Counts()
+			progress(done, total, fmt.Sprintf("%s: %d added, %d unchanged", filepath.Base(path), c.Added, c.Unchanged))
+			lastReport = time.Now()
+		}
+	}
+	if writeErr == nil && readErr != nil && !errors.Is(readErr, context.Canceled) {
+		writeErr = readErr
+	}
+	if writeErr == nil && ctx.Err() != nil {
+		writeErr = ctx.Err()
+	}
+	rep.Counts = im.Counts()
+	if writeErr != nil {
+		return rep, writeErr
+	}
+	if rubricChanged {
+		if err := im.SetRubric(rubric); err != nil {
+			return rep, err
+		}
+	}
+	if rep.Counts, err = im.Commit(opts.Actor); err != nil {
+		return rep, err
+	}
+	committed = true
+	if rejects != nil && rejects.n > 0 {
+		rep.Rejects = rejects.path
+	}
+	rep.Seconds = time.Since(start).Seconds()
+	if progress != nil {
+		done, total := r.Progress()
+		progress(done, total, fmt.Sprintf("%s: done", filepath.Base(path)))
+	}
+	return rep, nil
+}
+
+func recordError(pos ingest.Position, err error) error {
+	var fe *review.FieldError
+	if errors.As(err, &fe) {
+		return &ingest.RecordError{Pos: pos, Field: fe.Field, Problem: fe.Problem}
+	}
+	return fmt.Errorf("%s: %w", pos, err)
+}
+
+// readBatches reads the file into batches, handing each to the workers and, in order, to the writer.
+func readBatches(ctx context.Context, r ingest.Reader, work, ordered chan<- *batch) error {
+	b := &batch{done: make(chan struct{})}
+	send := func() error {
+		select {
+		case work <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case ordered <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		b = &batch{recs: make([]record, 0, batchSize), done: make(chan struct{})}
+		return nil
+	}
+	for {
+		it, pos, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		var re *ingest.RecordError
+		if err != nil && !errors.As(err, &re) {
+			return err
+		}
+		b.recs = append(b.recs, record{item: it, pos: pos, err: err})
+		if len(b.recs) == batchSize {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(b.recs) > 0 {
+		return send()
+	}
+	return nil
+}
+
+// rejectWriter writes refused records to a JSONL file, created on the first one.
+type rejectWriter struct {
+	path string
+	f    *os.File
+	enc  *json.Encoder
+	n    int
+}
+
+func (w *rejectWriter) write(pos ingest.Position, id string, err error) error {
+	if w.f == nil {
+		f, err := os.Create(w.path)
+		if err != nil {
+			return fmt.Errorf("create rejects file: %w", err)
+		}
+		w.f, w.enc = f, json.NewEncoder(f)
+	}
+	w.n++
+	rec := map[string]any{"file": pos.File, "line": pos.Line, "id": id, "error": err.Error()}
+	var re *ingest.RecordError
+	if errors.As(err, &re) {
+		rec["field"], rec["problem"] = re.Field, re.Problem
+	}
+	return w.enc.Encode(rec)
+}
+
+func (w *rejectWriter) close() {
+	if w.f != nil {
+		w.f.Close()
+	}
+}
