@@ -29,6 +29,11 @@ type globals struct {
 	debug bool
 	// localFiles lets the API read and write paths on this machine (the desktop window's native dialogs).
 	localFiles bool
+	// server is the team server the desktop window works on instead of a local database.
+	server string
+	// team is set by open when the database has accounts: the API then requires logins.
+	team          bool
+	secureCookies bool
 }
 
 func rootCommand() *cobra.Command {
@@ -53,6 +58,7 @@ same UI to browsers, for example on a machine without a display.`,
 	pf.StringVar(&g.user, "user", defaultUser(), "who you are in solo mode: recorded on every decision")
 	pf.StringVar(&g.rules, "rules", "", "hint rules file (JSON) replacing the built-in rules; see docs/rules.md")
 	pf.BoolVar(&g.debug, "debug", false, "log debug messages")
+	root.Flags().StringVar(&g.server, "server", "", "open the window on a team server (URL of `reviewdesk serve`) instead of a local database")
 	root.AddCommand(importCommand(g), hintsCommand(g), statsCommand(g), serveCommand(g), demoCommand(g), usersCommand(g))
 	return root
 }
@@ -123,7 +129,16 @@ func (g *globals) open(ctx context.Context) (*store.Store, *app.Service, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	svc, err := app.New(ctx, st, app.Config{User: g.user, Rules: rules, Log: g.logger(), LocalFiles: g.localFiles})
+	// A database with accounts is a team's: the API requires logins. The desktop window on a local database is one
+	// person's and needs none.
+	if !g.localFiles {
+		if g.team, err = st.HasUsers(ctx); err != nil {
+			st.Close()
+			return nil, nil, err
+		}
+	}
+	svc, err := app.New(ctx, st, app.Config{User: g.user, Rules: rules, Log: g.logger(), LocalFiles: g.localFiles,
+		Team: g.team, SecureCookies: g.secureCookies})
 	if err != nil {
 		st.Close()
 		return nil, nil, err

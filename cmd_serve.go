@@ -15,15 +15,30 @@ import (
 )
 
 func serveCommand(g *globals) *cobra.Command {
-	var addr string
+	var (
+		addr            string
+		tlsCert, tlsKey string
+		secureCookies   bool
+	)
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the review UI and the HTTP API to browsers",
-		Long: `serve runs the same UI as the desktop window, and its HTTP API under /api, for browsers.
-Open the printed address in a browser. The API is documented in docs/api.md.`,
+		Short: "Serve the review UI and the HTTP API to browsers: the team server",
+		Long: `serve runs the same UI as the desktop window, and its HTTP API under /api, for browsers and for desktop
+windows connected with --server. Open the printed address in a browser. The API is documented in docs/api.md.
+
+With accounts in the database (reviewdesk users add), everyone logs in and works under their own name and role:
+the team server. Without accounts, everyone who reaches the address works as --user with every role, which is meant
+for one person on their own machine; keep --addr on 127.0.0.1 then.
+
+Serve TLS directly with --tls-cert and --tls-key, or run behind a reverse proxy that terminates TLS and pass
+--secure-cookies. See the README's deployment section.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if (tlsCert == "") != (tlsKey == "") {
+				return usageError{fmt.Errorf("--tls-cert and --tls-key go together")}
+			}
+			g.secureCookies = secureCookies || tlsCert != ""
 			st, svc, err := g.open(ctx)
 			if err != nil {
 				return err
@@ -34,11 +49,22 @@ Open the printed address in a browser. The API is documented in docs/api.md.`,
 				return fmt.Errorf("serve: %w", err)
 			}
 			srv := newHTTPServer(svc.Handler(ui()))
-			fmt.Fprintf(os.Stderr, "reviewdesk: serving %s on http://%s (database %s)\n", "the review UI", ln.Addr(), st.Path())
-			return serveUntilDone(ctx, srv, ln)
+			scheme := "http"
+			if tlsCert != "" {
+				scheme = "https"
+			}
+			mode := "team server: accounts log in"
+			if !g.team {
+				mode = fmt.Sprintf("no accounts: everyone who reaches this address works as %s", g.user)
+			}
+			fmt.Fprintf(os.Stderr, "reviewdesk: serving %s://%s (database %s; %s)\n", scheme, ln.Addr(), st.Path(), mode)
+			return serveUntilDone(ctx, srv, ln, tlsCert, tlsKey)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "TLS certificate file (PEM); serves HTTPS")
+	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "TLS private key file (PEM)")
+	cmd.Flags().BoolVar(&secureCookies, "secure-cookies", false, "mark session cookies Secure: set it behind a TLS-terminating reverse proxy")
 	return cmd
 }
 
@@ -55,9 +81,15 @@ func newHTTPServer(h http.Handler) *http.Server {
 }
 
 // serveUntilDone serves until ctx ends (Ctrl+C, SIGTERM), then lets requests in flight finish.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) error {
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, tlsCert, tlsKey string) error {
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if tlsCert != "" {
+			errc <- srv.ServeTLS(ln, tlsCert, tlsKey)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -76,10 +108,13 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) erro
 
 func runDesktop(ctx context.Context, g *globals) error {
 	if !app.DesktopAvailable {
-		return app.RunDesktop("", nil)
+		return app.RunDesktop("", nil, "")
 	}
 	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" && isUnixLike() {
 		return errors.New("no display to open the window on; run `reviewdesk serve` and open it in a browser, or use xvfb-run")
+	}
+	if g.server != "" {
+		return app.RunDesktop("reviewdesk — "+g.server, nil, g.server)
 	}
 	g.localFiles = true
 	st, svc, err := g.open(ctx)
@@ -87,5 +122,5 @@ func runDesktop(ctx context.Context, g *globals) error {
 		return err
 	}
 	defer st.Close()
-	return app.RunDesktop("reviewdesk", svc.Handler(ui()))
+	return app.RunDesktop("reviewdesk", svc.Handler(ui()), "")
 }

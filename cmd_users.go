@@ -160,6 +160,42 @@ Passwords are read from the terminal, or from standard input with --password-std
 			return nil
 		},
 	}
+	var label string
+	token := &cobra.Command{
+		Use: "token NAME", Short: "Create an API token for scripts (printed once; send it as Authorization: Bearer TOKEN)",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, svc, err := g.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			t, err := svc.AddToken(cmd.Context(), g.user, args[0], label)
+			if err != nil {
+				return err
+			}
+			fmt.Println(t)
+			return nil
+		},
+	}
+	token.Flags().StringVar(&label, "label", "script", "what the token is for")
+	revoke := &cobra.Command{
+		Use: "revoke-tokens NAME", Short: "Revoke every API token of an account", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, _, err := g.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			n, err := st.RevokeTokens(cmd.Context(), g.user, args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Printf("%s: %d tokens revoked\n", args[0], n)
+			return nil
+		},
+	}
+	cmd.AddCommand(token, revoke)
 	cmd.AddCommand(add, list, setDisabled("disable", "Disable an account (it can no longer log in)", true),
 		setDisabled("enable", "Enable a disabled account", false), passwd, setRole)
 	return cmd

@@ -16,9 +16,15 @@ import (
 const DesktopAvailable = true
 
 // RunDesktop opens the desktop window on handler, the same handler `serve` gives browsers, and blocks until the
-// window closes.
-func RunDesktop(title string, handler http.Handler) error {
-	d := &Dialogs{}
+// window closes. A server URL connects the window to a team server from the start.
+func RunDesktop(title string, handler http.Handler, server string) error {
+	sw := NewSwitch(handler)
+	if server != "" {
+		if err := sw.Connect(context.Background(), server); err != nil {
+			return err
+		}
+	}
+	d := &Dialogs{sw: sw}
 	return wails.Run(&options.App{
 		Title:            title,
 		Width:            1360,
@@ -26,17 +32,39 @@ func RunDesktop(title string, handler http.Handler) error {
 		MinWidth:         960,
 		MinHeight:        600,
 		BackgroundColour: &options.RGBA{R: 248, G: 247, B: 244, A: 255},
-		AssetServer:      &assetserver.Options{Handler: handler},
+		AssetServer:      &assetserver.Options{Handler: sw},
 		OnStartup:        func(ctx context.Context) { d.ctx = ctx },
 		Bind:             []any{d},
 	})
 }
 
-// Dialogs are the native file dialogs, the one thing the window does that a browser cannot: the frontend calls them
-// through Wails bindings and then hands the chosen path to the same HTTP API.
+// Dialogs are what the window does that a browser cannot: native file dialogs, whose chosen paths the frontend then
+// hands to the same HTTP API, and switching between the local database and a team server.
 type Dialogs struct {
 	ctx context.Context
+	sw  *Switch
 }
+
+// Connect sends the window's work to a team server and reloads the UI from it.
+func (d *Dialogs) Connect(server string) error {
+	if err := d.sw.Connect(d.ctx, server); err != nil {
+		return err
+	}
+	runtime.WindowReloadApp(d.ctx)
+	return nil
+}
+
+// Disconnect returns the window to the local database.
+func (d *Dialogs) Disconnect() error {
+	if err := d.sw.Disconnect(); err != nil {
+		return err
+	}
+	runtime.WindowReloadApp(d.ctx)
+	return nil
+}
+
+// Server is the team server the window works on, "" for the local database.
+func (d *Dialogs) Server() string { return d.sw.Server() }
 
 // OpenImportFile asks for a file to import.
 func (d *Dialogs) OpenImportFile() (string, error) {

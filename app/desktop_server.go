@@ -11,6 +11,6 @@ import (
 const DesktopAvailable = false
 
 // RunDesktop refuses: this is the server build, without Wails and WebKit.
-func RunDesktop(title string, handler http.Handler) error {
+func RunDesktop(title string, handler http.Handler, server string) error {
 	return errors.New("this reviewdesk was built for servers (-tags server) and has no desktop window; use `reviewdesk serve`")
 }

@@ -39,8 +39,14 @@ type route struct {
 // maxJSONBody bounds a JSON request body; uploads have their own limit.
 const maxJSONBody = 4 << 20
 
+// public marks endpoints that need no login.
+const public review.Role = ""
+
 func (s *Service) routes() []route {
 	return []route{
+		{"GET /api/health", public, s.handleHealth, 0},
+		{"POST /api/login", public, s.handleLogin, 0},
+		{"POST /api/logout", review.RoleReviewer, s.handleLogout, 0},
 		{"GET /api/meta", review.RoleReviewer, s.handleMeta, 0},
 		{"GET /api/me", review.RoleReviewer, s.handleMe, 0},
 		{"GET /api/items", review.RoleReviewer, s.handleItems, 0},
@@ -59,6 +65,12 @@ func (s *Service) routes() []route {
 		{"PUT /api/settings/queue", review.RoleSupervisor, s.handlePutQueue, 0},
 		{"PUT /api/settings/rubric", review.RoleSupervisor, s.handlePutRubric, 0},
 		{"POST /api/imports", review.RoleSupervisor, s.handleImport, maxUpload},
+		{"GET /api/adjudication", review.RoleSupervisor, s.handleAdjudication, 0},
+		{"PUT /api/settings/overlap", review.RoleSupervisor, s.handlePutOverlap, 0},
+		{"GET /api/audit/export", review.RoleSupervisor, s.handleAuditExport, 0},
+		{"GET /api/users", review.RoleAdmin, s.handleUsers, 0},
+		{"POST /api/users", review.RoleAdmin, s.handleAddUser, 0},
+		{"PATCH /api/users/{name}", review.RoleAdmin, s.handleUpdateUser, 0},
 	}
 }
 
@@ -78,23 +90,21 @@ func (s *Service) Handler(ui fs.FS) http.Handler {
 	return securityHeaders(s.authenticate(mux))
 }
 
-// authenticate sets the request's identity. Solo mode: everyone is the configured user, with every role.
-func (s *Service) authenticate(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), identityKey{}, Identity{User: s.cfg.User, Role: review.RoleAdmin})
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
-}
-
 func (s *Service) endpoint(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := identity(r)
-		if id.User == "" {
-			writeError(w, r, review.Errorf(review.Unauthorized, "log in first"), s)
-			return
+		if rt.role != public {
+			if id.User == "" {
+				writeError(w, r, review.Errorf(review.Unauthorized, "log in first"), s)
+				return
+			}
+			if !id.Role.Can(rt.role) {
+				writeError(w, r, review.Errorf(review.Forbidden, "%s needs the %s role; %s is a %s", rt.pattern, rt.role, id.User, id.Role), s)
+				return
+			}
 		}
-		if !id.Role.Can(rt.role) {
-			writeError(w, r, review.Errorf(review.Forbidden, "%s needs the %s role; %s is a %s", rt.pattern, rt.role, id.User, id.Role), s)
+		if err := checkCSRF(r, principalOf(r)); err != nil {
+			writeError(w, r, err, s)
 			return
 		}
 		if r.Body != nil {
@@ -117,6 +127,7 @@ var statusByCode = map[string]int{
 	review.Unauthorized: http.StatusUnauthorized,
 	review.Forbidden:    http.StatusForbidden,
 	review.Unavailable:  http.StatusServiceUnavailable,
+	review.RateLimited:  http.StatusTooManyRequests,
 	review.Internal:     http.StatusInternalServerError,
 }
 
@@ -197,9 +208,19 @@ type itemView struct {
 	SummaryHTML string `json:"summary_html"`
 }
 
-func (s *Service) view(rec *review.Record) (itemView, error) {
+func (s *Service) view(who Identity, rec *review.Record) (itemView, error) {
+	blind(who, rec)
 	html, err := RenderSummary(rec.Summary, rec.Hints)
 	return itemView{rec, html}, err
+}
+
+// blind hides the first review of an item waiting for its second one from everyone but its author and
+// supervisors: the second review must be independent.
+func blind(who Identity, rec *review.Record) {
+	if rec.Overlap != review.AwaitingSecond || who.Role.Can(review.RoleSupervisor) || rec.Decision == nil || rec.Decision.Reviewer == who.User {
+		return
+	}
+	rec.Decision, rec.Status = nil, review.Pending
 }
 
 func (s *Service) handleMeta(w http.ResponseWriter, r *http.Request) error {
@@ -221,7 +242,12 @@ func (s *Service) handleMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"user": id.User, "role": id.Role, "progress": p})
+	mode := "solo"
+	if s.cfg.Team {
+		mode = "team"
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"user": id.User, "role": id.Role, "progress": p,
+		"csrf": principalOf(r).csrf, "mode": mode})
 }
 
 func floatParam(q map[string][]string, name string) (*float64, error) {
@@ -280,6 +306,9 @@ func (s *Service) handleItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	for i := range page.Items {
+		blind(identity(r), &page.Items[i])
+	}
 	return writeJSON(w, http.StatusOK, page)
 }
 
@@ -288,7 +317,7 @@ func (s *Service) handleItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.view(rec)
+	v, err := s.view(identity(r), rec)
 	if err != nil {
 		return err
 	}
@@ -296,9 +325,23 @@ func (s *Service) handleItem(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) handleHistory(w http.ResponseWriter, r *http.Request) error {
-	h, err := s.History(r.Context(), r.PathValue("id"))
+	id := identity(r)
+	rec, err := s.Item(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
+	}
+	h, err := s.History(r.Context(), rec.ID)
+	if err != nil {
+		return err
+	}
+	if rec.Overlap == review.AwaitingSecond && !id.Role.Can(review.RoleSupervisor) {
+		own := []review.Decision{}
+		for _, d := range h {
+			if d.Reviewer == id.User {
+				own = append(own, d)
+			}
+		}
+		h = own
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"decisions": h})
 }
@@ -317,13 +360,13 @@ func (s *Service) handleDecision(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := identity(r)
-	d, err := s.Decide(r.Context(), id.User, r.PathValue("id"), sub)
+	d, err := s.Decide(r.Context(), id, r.PathValue("id"), sub)
 	if err != nil {
 		return err
 	}
 	resp := decisionResponse{Decision: d}
 	if r.URL.Query().Get("next") == "1" {
-		resp.Next, resp.Empty, err = s.claimView(r.Context(), id.User, "")
+		resp.Next, resp.Empty, err = s.claimView(r.Context(), id, "")
 		if err != nil {
 			return err
 		}
@@ -331,15 +374,15 @@ func (s *Service) handleDecision(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, resp)
 }
 
-func (s *Service) claimView(ctx context.Context, user, skip string) (*itemView, bool, error) {
-	rec, err := s.Claim(ctx, user, skip)
+func (s *Service) claimView(ctx context.Context, who Identity, skip string) (*itemView, bool, error) {
+	rec, err := s.Claim(ctx, who.User, skip)
 	if review.ErrorCode(err) == review.NotFound {
 		return nil, true, nil
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	v, err := s.view(rec)
+	v, err := s.view(who, rec)
 	return &v, false, err
 }
 
@@ -352,7 +395,7 @@ func (s *Service) handleNext(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	v, empty, err := s.claimView(r.Context(), identity(r).User, req.Skip)
+	v, empty, err := s.claimView(r.Context(), identity(r), req.Skip)
 	if err != nil {
 		return err
 	}
@@ -368,7 +411,7 @@ func (s *Service) handleUndo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.view(rec)
+	v, err := s.view(identity(r), rec)
 	if err != nil {
 		return err
 	}

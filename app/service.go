@@ -24,6 +24,10 @@ type Config struct {
 	// LocalFiles lets API clients name files on this machine to import and export to: true for the desktop window,
 	// where the native dialogs choose them; false for a server, where clients upload and download instead.
 	LocalFiles bool
+	// Team makes the API require logins (a server with accounts); otherwise User works alone with every role.
+	Team bool
+	// SecureCookies marks session cookies Secure: set when the server is reached over TLS, directly or through a proxy.
+	SecureCookies bool
 }
 
 // Service is every use case of reviewdesk.
@@ -33,6 +37,9 @@ type Service struct {
 	log  *slog.Logger
 	now  func() time.Time
 	jobs *jobs
+
+	soloCSRF string
+	logins   loginLimiter
 
 	mu      sync.RWMutex
 	rules   *review.RuleSet
@@ -53,7 +60,8 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Service, error) {
 	if cfg.User == "" {
 		cfg.User = "reviewer"
 	}
-	s := &Service{st: st, cfg: cfg, log: cfg.Log, now: cfg.Now, rules: cfg.Rules, jobs: newJobs()}
+	s := &Service{st: st, cfg: cfg, log: cfg.Log, now: cfg.Now, rules: cfg.Rules, jobs: newJobs(), soloCSRF: randomToken(),
+		logins: loginLimiter{failures: map[string][]time.Time{}}}
 	if err := s.loadProject(ctx); err != nil {
 		return nil, err
 	}
@@ -143,13 +151,16 @@ func (s *Service) Claim(ctx context.Context, user, skip string) (*review.Record,
 	return s.st.Claim(ctx, user, s.Project().Queue, skip)
 }
 
-// Decide records a user's verdict on an item.
-func (s *Service) Decide(ctx context.Context, user, id string, sub review.Submission) (review.Decision, error) {
+// Decide records a user's verdict on an item. An item in dispute between two reviewers is a supervisor's to decide.
+func (s *Service) Decide(ctx context.Context, who Identity, id string, sub review.Submission) (review.Decision, error) {
 	rec, err := s.st.Item(ctx, id)
 	if err != nil {
 		return review.Decision{}, err
 	}
-	d, err := s.Project().Decide(rec, sub, user, s.now())
+	if rec.Overlap == review.InDispute && !who.Role.Can(review.RoleSupervisor) {
+		return review.Decision{}, review.Errorf(review.Forbidden, "item %s is in dispute between two reviewers; a supervisor decides it", id)
+	}
+	d, err := s.Project().Decide(rec, sub, who.User, s.now())
 	if err != nil {
 		return d, err
 	}

@@ -55,3 +55,12 @@ func (s *Service) SetDisabled(ctx context.Context, actor, name string, disabled 
 func (s *Service) SetRole(ctx context.Context, actor, name string, role review.Role) error {
 	return s.st.UpdateUser(ctx, actor, name, role, nil, "")
 }
+
+// AddToken creates an API token for a user's scripts and returns it; only its hash is stored.
+func (s *Service) AddToken(ctx context.Context, actor, name, label string) (string, error) {
+	t := "rdt_" + randomToken()
+	if err := s.st.AddToken(ctx, actor, name, label, t); err != nil {
+		return "", err
+	}
+	return t, nil
+}

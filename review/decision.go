@@ -34,10 +34,12 @@ type Status string
 
 const (
 	Pending Status = "pending"
+	// Disputed is a double-reviewed item whose two reviewers disagreed: it waits for a supervisor.
+	Disputed Status = "disputed"
 )
 
 // Statuses lists every status, pending first.
-var Statuses = []Status{Pending, Status(Accepted), Status(Edited), Status(Rejected), Status(Skipped), Status(AutoDiscarded)}
+var Statuses = []Status{Pending, Status(Accepted), Status(Edited), Status(Rejected), Status(Skipped), Status(AutoDiscarded), Disputed}
 
 // Open reports whether an item with this status is still waiting in the queue.
 func (s Status) Open() bool { return s == Pending || s == Status(Skipped) }

@@ -13,6 +13,7 @@ const (
 	Unauthorized = "unauthorized"
 	Forbidden    = "forbidden"
 	Unavailable  = "unavailable"
+	RateLimited  = "rate_limited"
 	Internal     = "internal"
 )
 

@@ -54,7 +54,7 @@ func (f *ItemFilter) Normalize() error {
 			valid = valid || s == x
 		}
 		if !valid {
-			return Errorf(Invalid, "status %q is not one of pending, accepted, edited, rejected, skipped, auto_discarded", s)
+			return Errorf(Invalid, "status %q is not one of pending, accepted, edited, rejected, skipped, auto_discarded, disputed", s)
 		}
 	}
 	if f.Limit <= 0 {

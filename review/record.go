@@ -14,7 +14,9 @@ type Record struct {
 	Status  Status `json:"status"`
 	// Changed is set when a new revision arrives for an item that was already decided: the decision stands until a
 	// supervisor reopens the item, but the queue shows the flag.
-	Changed      bool      `json:"changed"`
+	Changed bool `json:"changed"`
+	// Overlap is the item's place in double review.
+	Overlap      Overlap   `json:"overlap"`
 	Hints        []Hint    `json:"hints"`
 	RulesVersion string    `json:"rules_version"`
 	Decision     *Decision `json:"decision,omitempty"`

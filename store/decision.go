@@ -86,12 +86,15 @@ type itemState struct {
 	decision   sql.NullInt64
 	leaseBy    sql.NullString
 	leaseUntil sql.NullInt64
+	overlap    review.Overlap
+	sampleKey  int64
 }
 
 func loadState(ctx context.Context, tx *sql.Tx, id string) (itemState, error) {
 	var st itemState
-	err := tx.QueryRowContext(ctx, `SELECT seq, version, revision, status, decision, lease_by, lease_until FROM items WHERE id = ?`, id).
-		Scan(&st.seq, &st.version, &st.revision, &st.status, &st.decision, &st.leaseBy, &st.leaseUntil)
+	err := tx.QueryRowContext(ctx, `SELECT seq, version, revision, status, decision, lease_by, lease_until, overlap, sample_key
+		FROM items WHERE id = ?`, id).
+		Scan(&st.seq, &st.version, &st.revision, &st.status, &st.decision, &st.leaseBy, &st.leaseUntil, &st.overlap, &st.sampleKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, review.Errorf(review.NotFound, "item %s not found", id)
 	}
@@ -143,9 +146,13 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 		if d.Verdict == review.Skipped {
 			skippedAt = now
 		}
+		status, current, err := s.moveOverlap(ctx, tx, st, d)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE items SET status = ?, decision = ?, version = version + 1, changed = 0,
 			lease_by = NULL, lease_until = NULL, skipped_at = ?, updated_at = ? WHERE seq = ?`,
-			string(d.Verdict), d.ID, skippedAt, now, st.seq); err != nil {
+			string(status), current, skippedAt, now, st.seq); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, now, d.Reviewer, "decide", d.ItemID,
@@ -163,6 +170,46 @@ func nullable(n sql.NullInt64) any {
 		return n.Int64
 	}
 	return nil
+}
+
+// moveOverlap applies double review to a new decision: it records the item's overlap move and returns the status
+// and current decision the item gets.
+func (s *Store) moveOverlap(ctx context.Context, tx *sql.Tx, st itemState, d review.Decision) (review.Status, sql.NullInt64, error) {
+	var rate float64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = 'overlap'), 0)`).Scan(&rate); err != nil {
+		return "", st.decision, err
+	}
+	var first review.Verdict
+	var firstReviewer string
+	if st.overlap == review.AwaitingSecond && st.decision.Valid {
+		if err := tx.QueryRowContext(ctx, `SELECT verdict, reviewer FROM decisions WHERE id = ?`, st.decision.Int64).
+			Scan(&first, &firstReviewer); err != nil {
+			return "", st.decision, err
+		}
+	}
+	next, status, current := review.NextOverlap(st.overlap, review.OverlapSelected(st.sampleKey, rate), first, d.Verdict)
+	if st.overlap == review.AwaitingSecond && firstReviewer == d.Reviewer && d.Verdict != review.Skipped {
+		next, status, current = review.AwaitingSecond, review.Status(d.Verdict), true // the first reviewer changes their mind
+	}
+	if status == "" {
+		status = st.status
+	}
+	decision := st.decision
+	switch {
+	case current:
+		decision = sql.NullInt64{Int64: d.ID, Valid: true}
+	case next == review.InDispute:
+		decision = sql.NullInt64{}
+	}
+	if next != st.overlap {
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET overlap = ? WHERE seq = ?`, int(next), st.seq); err != nil {
+			return "", decision, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE decisions SET overlap_before = ? WHERE id = ?`, int(st.overlap), d.ID); err != nil {
+			return "", decision, err
+		}
+	}
+	return status, decision, nil
 }
 
 // describeChange says, for a conflict message, what happened to an item since a reviewer opened it.
@@ -203,27 +250,46 @@ func (s *Store) Undo(ctx context.Context, reviewer string, lease time.Duration) 
 		if err != nil {
 			return err
 		}
-		if !st.decision.Valid || st.decision.Int64 != id {
+		var latest int64
+		if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM decisions WHERE seq = ? AND undone_at IS NULL`, seq).Scan(&latest); err != nil {
+			return err
+		}
+		if latest != id {
 			return review.Errorf(review.Conflict, "cannot undo your decision on %s: %s", d.ItemID, s.describeChange(ctx, tx, st))
 		}
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE decisions SET undone_at = ? WHERE id = ?`, millis(now), id); err != nil {
 			return err
 		}
-		status, prev := review.Pending, sql.NullInt64{}
-		var verdict string
-		err = tx.QueryRowContext(ctx, `SELECT id, verdict FROM decisions WHERE seq = ? AND undone_at IS NULL AND id < ?
-			ORDER BY id DESC LIMIT 1`, seq, id).Scan(&prev, &verdict)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
+		var overlapBefore sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT overlap_before FROM decisions WHERE id = ?`, id).Scan(&overlapBefore); err != nil {
 			return err
-		default:
-			status = review.Status(verdict)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET status = ?, decision = ?, version = version + 1,
+		status, prev := st.status, st.decision
+		wasCurrent := st.decision.Valid && st.decision.Int64 == id
+		if wasCurrent || overlapBefore.Valid {
+			status, prev = review.Pending, sql.NullInt64{}
+			var verdict string
+			err = tx.QueryRowContext(ctx, `SELECT id, verdict FROM decisions WHERE seq = ? AND undone_at IS NULL AND id < ?
+				ORDER BY id DESC LIMIT 1`, seq, id).Scan(&prev, &verdict)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return err
+			default:
+				status = review.Status(verdict)
+			}
+		}
+		overlap := st.overlap
+		if overlapBefore.Valid {
+			overlap = review.Overlap(overlapBefore.Int64)
+			if overlap == review.InDispute {
+				status, prev = review.Disputed, sql.NullInt64{}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET status = ?, decision = ?, overlap = ?, version = version + 1,
 			lease_by = ?, lease_until = ?, updated_at = ? WHERE seq = ?`,
-			string(status), prev, reviewer, millis(now.Add(lease)), millis(now), seq); err != nil {
+			string(status), prev, int(overlap), reviewer, millis(now.Add(lease)), millis(now), seq); err != nil {
 			return err
 		}
 		undone = *d

@@ -15,7 +15,7 @@ import (
 const itemColumns = `items.seq, items.id, items.company, items.summary, items.scores, items.score, items.max_score,
 	items.generator, items.judge, items.prompt_version, items.batch, items.meta, items.revision, items.version,
 	items.status, items.decision, items.changed, items.hints, items.rules_version, items.lease_by, items.lease_until,
-	items.imported_at`
+	items.imported_at, items.overlap`
 
 type scanner interface{ Scan(...any) error }
 
@@ -30,7 +30,7 @@ func scanItem(row scanner) (review.Record, int64, sql.NullInt64, error) {
 	)
 	err := row.Scan(&seq, &r.ID, &r.Company, &r.Summary, &scores, &r.Score, &r.MaxScore, &r.Generator, &r.Judge,
 		&r.PromptVersion, &r.Batch, &meta, &r.Revision, &r.Version, &r.Status, &decision, &r.Changed, &hints,
-		&r.RulesVersion, &leaseBy, &leaseUntil, &importedAt)
+		&r.RulesVersion, &leaseBy, &leaseUntil, &importedAt, &r.Overlap)
 	if err != nil {
 		return r, 0, decision, err
 	}

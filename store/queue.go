@@ -15,8 +15,10 @@ import (
 // open item gets that one back, so a reload never strands a lease. skip names an item the reviewer is moving past
 // (the "next" key): its lease is released and it is not served again in this claim.
 func (s *Store) Claim(ctx context.Context, reviewer string, policy review.QueuePolicy, skip string) (*review.Record, error) {
-	var rec *review.Record
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	var seq int64
+	// A lease is not worth an fsync: a lease lost in a crash only returns an item to the queue early. The record is
+	// read after the commit, from the read pool, to keep the single writer's turn short.
+	err := s.inTxWith(ctx, false, func(tx *sql.Tx) error {
 		now := s.now()
 		nowMs := millis(now)
 		if skip != "" {
@@ -25,22 +27,22 @@ func (s *Store) Claim(ctx context.Context, reviewer string, policy review.QueueP
 				return err
 			}
 		}
-		var seq int64
 		err := tx.QueryRowContext(ctx, `SELECT seq FROM items WHERE lease_by = ? AND lease_until > ?
-			AND status IN ('pending', 'skipped') ORDER BY lease_until DESC LIMIT 1`, reviewer, nowMs).Scan(&seq)
+			AND (status IN ('pending', 'skipped') OR overlap = 1) ORDER BY lease_until DESC LIMIT 1`, reviewer, nowMs).Scan(&seq)
 		if errors.Is(err, sql.ErrNoRows) {
 			seq, err = s.next(ctx, tx, reviewer, policy, skip, nowMs)
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET lease_by = ?, lease_until = ? WHERE seq = ?`,
-			reviewer, millis(now.Add(policy.Lease)), seq); err != nil {
-			return err
-		}
-		rec, err = s.item(ctx, tx, "items.seq = ?", seq)
+		_, err = tx.ExecContext(ctx, `UPDATE items SET lease_by = ?, lease_until = ? WHERE seq = ?`,
+			reviewer, millis(now.Add(policy.Lease)), seq)
 		return err
 	})
+	if err != nil {
+		return nil, fmt.Errorf("claim next item for %s: %w", reviewer, err)
+	}
+	rec, err := s.item(ctx, s.read, "items.seq = ?", seq)
 	if err != nil {
 		return nil, fmt.Errorf("claim next item for %s: %w", reviewer, err)
 	}
@@ -59,6 +61,13 @@ func (s *Store) next(ctx context.Context, tx *sql.Tx, reviewer string, policy re
 			return false, nil
 		}
 		return err == nil, err
+	}
+	// Second reviews first, so that double-reviewed items complete and their agreement can be measured. A reviewer
+	// never gets an item they already decided.
+	if ok, err := pick(`SELECT seq FROM items WHERE overlap = 1 AND `+free+` AND id != ?
+		AND NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.seq = items.seq AND decisions.reviewer = ? AND decisions.undone_at IS NULL)
+		ORDER BY score DESC, seq LIMIT 1`, now, skip, reviewer); ok || err != nil {
+		return seq, err
 	}
 	switch policy.Order {
 	case review.Stratified:

@@ -184,9 +184,27 @@ func describeOpenError(err error) error {
 	return err
 }
 
-// inTx runs fn in a write transaction, committing when it returns nil.
+// inTx runs fn in a durable write transaction, committing when it returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+	return s.inTxWith(ctx, true, fn)
+}
+
+// inTxWith runs fn in a write transaction. A transaction that is not durable commits without waiting for the disk
+// (synchronous=NORMAL): it survives a process crash but may be lost with the machine's power; the next durable
+// commit makes it durable too.
+func (s *Store) inTxWith(ctx context.Context, durable bool, fn func(*sql.Tx) error) error {
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if !durable {
+		if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL")
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

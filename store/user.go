@@ -97,6 +97,11 @@ func (s *Store) UpdateUser(ctx context.Context, actor, name string, role review.
 				return err
 			}
 		}
+		if (disabled != nil && *disabled) || passwordHash != "" {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user = ?`, name); err != nil {
+				return err
+			}
+		}
 		if passwordHash != "" {
 			after["password"] = "changed"
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE name = ?`, passwordHash, name); err != nil {

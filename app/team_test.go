@@ -1,0 +1,232 @@
+package app
+
+import (
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"reviewdesk/review"
+	"reviewdesk/store"
+)
+
+// teamServer is a service in team mode with one account per role, each with an API token named after it.
+func teamServer(t *testing.T) (*Service, *httptest.Server) {
+	t.Helper()
+	svc := testService(t, 8)
+	svc.cfg.Team = true
+	ctx := context.Background()
+	for _, u := range []struct {
+		name string
+		role review.Role
+	}{{"rita", review.RoleReviewer}, {"ren", review.RoleReviewer}, {"suki", review.RoleSupervisor}, {"ada", review.RoleAdmin}} {
+		if err := svc.AddUser(ctx, "setup", u.name, u.role, "correct horse "+u.name); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.st.AddToken(ctx, "setup", u.name, "test", "token-"+u.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(svc.Handler(nil))
+	t.Cleanup(srv.Close)
+	return svc, srv
+}
+
+// The expected role of every endpoint, written out rather than read from the route table, so that a route that
+// loses its check (or a new route nobody thought about) fails here.
+var endpointRoles = map[string]review.Role{
+	"GET /api/health":               public,
+	"POST /api/login":               public,
+	"POST /api/logout":              review.RoleReviewer,
+	"GET /api/meta":                 review.RoleReviewer,
+	"GET /api/me":                   review.RoleReviewer,
+	"GET /api/items":                review.RoleReviewer,
+	"GET /api/items/{id}":           review.RoleReviewer,
+	"GET /api/items/{id}/history":   review.RoleReviewer,
+	"POST /api/items/{id}/decision": review.RoleReviewer,
+	"POST /api/items/{id}/reopen":   review.RoleSupervisor,
+	"POST /api/queue/next":          review.RoleReviewer,
+	"POST /api/undo":                review.RoleReviewer,
+	"GET /api/decisions/mine":       review.RoleReviewer,
+	"POST /api/hints":               review.RoleReviewer,
+	"GET /api/stats":                review.RoleSupervisor,
+	"GET /api/jobs/{id}":            review.RoleReviewer,
+	"POST /api/jobs/{id}/cancel":    review.RoleSupervisor,
+	"GET /api/audit":                review.RoleSupervisor,
+	"GET /api/audit/export":         review.RoleSupervisor,
+	"PUT /api/settings/queue":       review.RoleSupervisor,
+	"PUT /api/settings/rubric":      review.RoleSupervisor,
+	"PUT /api/settings/overlap":     review.RoleSupervisor,
+	"POST /api/imports":             review.RoleSupervisor,
+	"GET /api/adjudication":         review.RoleSupervisor,
+	"GET /api/users":                review.RoleAdmin,
+	"POST /api/users":               review.RoleAdmin,
+	"PATCH /api/users/{name}":       review.RoleAdmin,
+}
+
+// TestRoleMatrix walks every endpoint with every role and checks who is let in.
+func TestRoleMatrix(t *testing.T) {
+	svc, srv := teamServer(t)
+	seen := map[string]bool{}
+	for _, rt := range svc.routes() {
+		seen[rt.pattern] = true
+		want, ok := endpointRoles[rt.pattern]
+		if !ok {
+			t.Errorf("route %s is not in the role matrix: add it with the role it needs", rt.pattern)
+			continue
+		}
+		if rt.role != want {
+			t.Errorf("route %s needs %q, the matrix says %q", rt.pattern, rt.role, want)
+		}
+	}
+	for p := range endpointRoles {
+		if !seen[p] {
+			t.Errorf("the matrix lists %s, which is not a route", p)
+		}
+	}
+	roles := map[string]review.Role{"": "", "rita": review.RoleReviewer, "suki": review.RoleSupervisor, "ada": review.RoleAdmin}
+	for pattern, need := range endpointRoles {
+		method, path, _ := strings.Cut(pattern, " ")
+		path = strings.NewReplacer("{id}", "7000000000003", "{name}", "ren").Replace(path)
+		for user, role := range roles {
+			t.Run(pattern+" as "+string(role), func(t *testing.T) {
+				c := &client{t: t, url: srv.URL, http: srv.Client()}
+				if user != "" {
+					c.bearer = "token-" + user
+				}
+				var body any
+				if method != "GET" {
+					body = map[string]any{}
+				}
+				var e struct {
+					Code    string `json:"code"`
+					Message string `json:"message"`
+				}
+				status := c.try(method, path, body, &e)
+				refused := (status == 401 && strings.Contains(e.Message, "log in")) || (status == 403 && strings.Contains(e.Message, "role"))
+				switch {
+				case need == public:
+					if refused {
+						t.Fatalf("public endpoint refused %q: %d %s", user, status, e.Message)
+					}
+				case user == "":
+					if status != 401 || !refused {
+						t.Fatalf("anonymous: status %d, want 401", status)
+					}
+				case !role.Can(need):
+					if status != 403 || !strings.Contains(e.Message, "role") {
+						t.Fatalf("%s (%s): status %d %q, want 403 for lacking the %s role", user, role, status, e.Message, need)
+					}
+				default:
+					if refused {
+						t.Fatalf("%s (%s) was refused: %d %s", user, role, status, e.Message)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestLoginSessionAndCSRF(t *testing.T) {
+	_, srv := teamServer(t)
+	c := newClient(t, srv.URL)
+	c.do("GET", "/api/me", nil, 401, nil)
+	var e map[string]string
+	for range loginFailures {
+		c.do("POST", "/api/login", map[string]string{"user": "rita", "password": "wrong password!"}, 401, &e)
+	}
+	c.do("POST", "/api/login", map[string]string{"user": "rita", "password": "correct horse rita"}, 429, &e)
+	if !strings.Contains(e["message"], "try again") {
+		t.Fatalf("rate limit message: %v", e)
+	}
+	var login struct {
+		User, CSRF string
+	}
+	c.do("POST", "/api/login", map[string]string{"user": "ren", "password": "correct horse ren"}, 200, &login)
+	if login.User != "ren" || login.CSRF == "" {
+		t.Fatalf("login: %+v", login)
+	}
+	c.refresh()
+	if c.csrf != login.CSRF {
+		t.Fatalf("GET /api/me gives csrf %q, login gave %q", c.csrf, login.CSRF)
+	}
+	var next claimed
+	c.do("POST", "/api/queue/next", nil, 200, &next)
+	token := c.csrf
+	c.csrf = ""
+	c.do("POST", "/api/queue/next", nil, 403, &e)
+	c.csrf = "forged"
+	c.do("POST", "/api/queue/next", nil, 403, &e)
+	c.csrf = token
+	c.do("POST", "/api/logout", nil, 200, nil)
+	c.do("GET", "/api/me", nil, 401, nil)
+}
+
+func TestSecondReviewIsBlind(t *testing.T) {
+	svc, srv := teamServer(t)
+	ctx := context.Background()
+	if err := svc.st.PutSetting(ctx, "suki", "overlap", 1.0); err != nil {
+		t.Fatal(err)
+	}
+	rita := &client{t: t, url: srv.URL, http: srv.Client(), bearer: "token-rita"}
+	ren := &client{t: t, url: srv.URL, http: srv.Client(), bearer: "token-ren"}
+	suki := &client{t: t, url: srv.URL, http: srv.Client(), bearer: "token-suki"}
+	var got claimed
+	rita.do("POST", "/api/queue/next", nil, 200, &got)
+	first := got.Item
+	var dr decisionResponse
+	rita.do("POST", "/api/items/"+first.ID+"/decision", map[string]any{"verdict": "accepted", "version": first.Version}, 200, &dr)
+	ren.do("POST", "/api/queue/next", nil, 200, &got)
+	if got.Item.ID != first.ID || got.Item.Decision != nil || got.Item.Status != review.Pending {
+		t.Fatalf("the second reviewer must get %s without its first review: %+v", first.ID, got.Item)
+	}
+	var hist struct {
+		Decisions []review.Decision `json:"decisions"`
+	}
+	ren.do("GET", "/api/items/"+first.ID+"/history", nil, 200, &hist)
+	if len(hist.Decisions) != 0 {
+		t.Fatalf("the second reviewer sees the first review in the history: %+v", hist)
+	}
+	ren.do("POST", "/api/items/"+first.ID+"/decision", map[string]any{"verdict": "rejected", "reasons": []string{"vague"},
+		"version": got.Item.Version}, 200, &dr)
+	var disputes struct {
+		Disputes []Dispute `json:"disputes"`
+	}
+	suki.do("GET", "/api/adjudication", nil, 200, &disputes)
+	if len(disputes.Disputes) != 1 || len(disputes.Disputes[0].Decisions) != 2 {
+		t.Fatalf("adjudication queue: %+v", disputes)
+	}
+	d := disputes.Disputes[0]
+	var e map[string]string
+	ren.do("POST", "/api/items/"+first.ID+"/decision", map[string]any{"verdict": "accepted", "version": d.Item.Version}, 403, &e)
+	suki.do("POST", "/api/items/"+first.ID+"/decision", map[string]any{"verdict": "accepted", "version": d.Item.Version}, 200, &dr)
+	rec, _ := svc.Item(ctx, first.ID)
+	if rec.Overlap != review.Adjudicated || rec.Status != review.Status(review.Accepted) {
+		t.Fatalf("after adjudication: %+v", rec)
+	}
+}
+
+func TestServerWithoutAccountsIsSolo(t *testing.T) {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "solo.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := New(context.Background(), st, Config{User: "kim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(svc.Handler(nil))
+	defer srv.Close()
+	c := newClient(t, srv.URL)
+	var me struct {
+		User, Mode, CSRF string
+	}
+	c.do("GET", "/api/me", nil, 200, &me)
+	if me.User != "kim" || me.Mode != "solo" || me.CSRF == "" {
+		t.Fatalf("solo me: %+v", me)
+	}
+	c.csrf = ""
+	c.do("POST", "/api/undo", nil, 403, nil) // a page on another site cannot post without the token
+}
