@@ -28,6 +28,8 @@ type Config struct {
 	Team bool
 	// SecureCookies marks session cookies Secure: set when the server is reached over TLS, directly or through a proxy.
 	SecureCookies bool
+	// Copilot is the LLM assistant; nil when none is configured.
+	Copilot review.Copilot
 }
 
 // Service is every use case of reviewdesk.

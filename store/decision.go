@@ -155,6 +155,9 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 			string(status), current, skippedAt, now, st.seq); err != nil {
 			return err
 		}
+		if err := linkCalls(ctx, tx, st.seq, d.ID, d.Reviewer); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, now, d.Reviewer, "decide", d.ItemID,
 			map[string]any{"status": st.status, "decision": nullable(st.decision)},
 			map[string]any{"decision": d.ID, "verdict": d.Verdict, "reasons": d.Reasons, "text": d.FinalText})
