@@ -63,7 +63,7 @@ func (g *Generator) segmentEN(b *text, co *company, p *summaryPlan, d classSet, 
 		switch {
 		case d.has(firstPerson):
 			b.s("Our")
-		case p.subj:
+		case p.subj || p.defects.has(firstPerson): // the reviewer's fix: "our" becomes "the company's"
 			b.s("The company's")
 		default:
 			b.s("Its")

@@ -97,7 +97,7 @@ func newTables() *tables {
 		},
 		slogansAny: []string{"お客様と共に、明るい未来を実現します", "挑戦し続ける企業として、新たな価値の創造を実現します",
 			"地域に根ざし、誰もが笑顔になれる社会を実現します"},
-		slogansEN: []string{"We will realize a brighter future together with our customers!", "Creating smiles for every customer!",
+		slogansEN: []string{"Realizing a brighter future together with customers!", "Creating smiles for every customer!",
 			"Delivering world-class value to the community!"},
 		pronouns:    []string{"当社", "我々", "弊社", "私たち"},
 		superPrefix: []string{"業界トップシェアの", "国内最大級の", "業界No.1の", "地域最大手の", "トップクラスの実績を誇る"},
