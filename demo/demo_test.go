@@ -252,12 +252,17 @@ func TestRates(t *testing.T) {
 		t.Run("seed"+strconv.FormatInt(seed, 10), func(t *testing.T) {
 			items := generate(t, Config{Items: 10000, Seed: seed})
 			perClass := map[string]int{}
+			var byScore, badByScore [11]int
 			bad, top, topBad, discarded := 0, 0, 0, 0
 			var cleanScore, badScore float64
 			for _, it := range items {
 				d := defects(t, it)
 				for _, c := range d {
 					perClass[c]++
+				}
+				byScore[int(it.Score)]++
+				if len(d) > 0 {
+					badByScore[int(it.Score)]++
 				}
 				if len(d) > 0 {
 					bad++
@@ -276,6 +281,10 @@ func TestRates(t *testing.T) {
 				}
 			}
 			n := float64(len(items))
+			t.Logf("%d of %d summaries have a defect; per class %v", bad, len(items), perClass)
+			for s := range byScore {
+				t.Logf("score %2d: %5d items, %4d with a defect", s, byScore[s], badByScore[s])
+			}
 			if share := float64(bad) / n; share < 0.25 || share > 0.35 {
 				t.Errorf("%.3f of summaries have a defect, want 0.25 to 0.35", share)
 			}
@@ -343,12 +352,11 @@ func TestDefectsShow(t *testing.T) {
 // genericFiller matches the site-chrome sentences; a web production company may well mention websites.
 const genericFiller = `プレスリリース|求人情報|お知らせや採用情報|ウェブサイトのフォーム|ホームページをご覧|ニュースリリース|Its website|The website|contact form`
 
-var number = regexp.MustCompile(`[0-9][0-9,]*`)
-
 // checkNumbersInSource checks that every number of a clean summary is on the company's page: a clean summary
 // states nothing the source does not.
 func checkNumbersInSource(t *testing.T, it review.Item) {
 	t.Helper()
+	number := regexp.MustCompile(`[0-9][0-9,]*`)
 	for _, n := range number.FindAllString(it.Summary, -1) {
 		if !strings.Contains(it.Source, strings.TrimRight(n, ",")) {
 			t.Errorf("clean summary %s says %s, which its source does not: %s", it.ID, n, it.Summary)

@@ -17,9 +17,6 @@ func (b *text) bytes() []byte { return b.buf[:b.len] }
 
 func (b *text) reset() { b.len = 0 }
 
-// truncate drops what was written after the first n bytes.
-func (b *text) truncate(n int) { b.len = n }
-
 func (b *text) s(parts ...string) {
 	for _, p := range parts {
 		if b.len+len(p) > len(b.buf) {
