@@ -2,8 +2,9 @@
 // and prefectures, their web pages as source texts, LLM-style summaries with the failure classes of DOMAIN.md
 // injected at realistic rates, judge scores that follow quality only in part, and reviewers' decisions.
 //
-// Everything is a pure function of (Seed, index): Item(i) regenerates any item without the ones before it, which
-// is what lets a benchmark generate millions of items, drop them, and check them again later.
+// Everything is a pure function of the Config and the index: Item(i) regenerates any item without the ones before
+// it, which is what lets a benchmark generate millions of items, drop them, and check them again later. (Items
+// takes part because it splits the indexes into batches; Reviewed and Start change decisions, never items.)
 package demo
 
 import (
@@ -64,7 +65,7 @@ type batch struct {
 type buffers struct{ sum, src, tmp text }
 
 // work is what one item is built from and in. It lives on the stack of Item and Decisions, so that filling it
-// costs no GC write barriers: at millions of items that was a fifth of the time.
+// costs no GC write barriers.
 type work struct {
 	co            company
 	plan          summaryPlan

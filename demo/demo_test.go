@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -68,6 +69,9 @@ func TestDeterminism(t *testing.T) {
 	b := generate(t, Config{Items: n, Seed: 42, Reviewed: 0.3})
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("the same seed gave different items")
+	}
+	if d := generate(t, Config{Items: n, Seed: 42, Reviewed: 0.9, Start: time.Now()}); !reflect.DeepEqual(a, d) {
+		t.Fatal("Reviewed and Start changed the items; they may change decisions only")
 	}
 	c := generate(t, Config{Items: n, Seed: 43, Reviewed: 0.3})
 	sameID, sameSummary := 0, 0
