@@ -317,7 +317,7 @@ func TestRates(t *testing.T) {
 // TestDefectsShow checks that each injected class is visible in the text the way DOMAIN.md describes it, and
 // that clean summaries show none of it.
 func TestDefectsShow(t *testing.T) {
-	items := generate(t, Config{Items: 5000, Seed: 11})
+	items := generate(t, Config{Items: 8000, Seed: 11})
 	rules := review.DefaultRules()
 	marks := map[string]*regexp.Regexp{
 		"first_person": regexp.MustCompile(`我々|当社|弊社|私たち|\bOur\b`),

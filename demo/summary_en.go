@@ -20,13 +20,14 @@ func (g *Generator) segmentEN(b *text, co *company, p *summaryPlan, d classSet, 
 			b.s(" is ")
 		}
 		what := func() {
-			switch {
-			case d.has(vague) && p.vagueMode == 0:
-				b.s(t.vagueEN[int(p.vagueIx)%len(t.vagueEN)])
-			case d.has(superlative) && p.superMode == 0:
-				b.s(t.superEN[int(p.superIx)%len(t.superEN)], " ", ind.labelEN)
-			default:
-				b.s(article(ind.labelEN), " ", ind.labelEN)
+			label := ind.labelEN
+			if d.has(vague) && p.vagueMode == 0 {
+				label = t.vagueEN[int(p.vagueIx)%len(t.vagueEN)]
+			}
+			if d.has(superlative) && p.superMode == 0 {
+				b.s(t.superEN[int(p.superIx)%len(t.superEN)], " ", label)
+			} else {
+				b.s(article(label), " ", label)
 			}
 		}
 		switch p.intro {
