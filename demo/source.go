@@ -40,11 +40,7 @@ func (g *Generator) sourceJA(b *text, co *company, drop int) {
 	if co.nNews > 0 && drop&secNews == 0 {
 		b.s("お知らせ\n")
 		for i := range co.nNews {
-			b.n(pageYear)
-			b.s(".")
-			b.pad(co.newsDate[i]/100, 2)
-			b.s(".")
-			b.pad(co.newsDate[i]%100, 2)
+			b.newsDate(co.newsDate[i])
 			b.s("　", g.t.news[co.news[i]], "\n")
 		}
 		b.s("一覧を見る\n\n")
@@ -151,6 +147,15 @@ func (g *Generator) sourceJA(b *text, co *company, drop int) {
 	b.s(" ", co.name, " All Rights Reserved.\n")
 }
 
+// newsDate writes a news date of pageYear given as MMDD, the way both languages' pages print it: 2025.09.01.
+func (b *text) newsDate(mmdd int) {
+	b.n(pageYear)
+	b.s(".")
+	b.pad(mmdd/100, 2)
+	b.s(".")
+	b.pad(mmdd%100, 2)
+}
+
 func (co *company) repTitle() string {
 	if co.form == godo {
 		return "代表社員"
@@ -168,11 +173,7 @@ func (g *Generator) sourceEN(b *text, co *company, drop int) {
 	if co.nNews > 0 && drop&secNews == 0 {
 		b.s("News\n")
 		for i := range co.nNews {
-			b.n(pageYear)
-			b.s(".")
-			b.pad(co.newsDate[i]/100, 2)
-			b.s(".")
-			b.pad(co.newsDate[i]%100, 2)
+			b.newsDate(co.newsDate[i])
 			b.s("  ", g.t.newsEN[int(co.news[i])%len(g.t.newsEN)], "\n")
 		}
 		b.s("\n")

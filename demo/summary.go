@@ -338,18 +338,7 @@ func (g *Generator) segmentJA(b *text, co *company, p *summaryPlan, d classSet, 
 		b.s("年です。")
 
 	case segHistory:
-		staff := func() {
-			switch {
-			case d.has(placeholder) && p.placeMode == placeStaff:
-				b.s("〇〇")
-			case d.has(unsupportedFact) && p.factMode == factStaff:
-				b.s("約")
-				b.n(p.wrong)
-			default:
-				b.n(co.employees)
-			}
-			b.s("名")
-		}
+		staff := func() { p.writeStaff(b, co, d, "〇〇", "約", "名") }
 		plain := plain(styleHistory)
 		switch p.history {
 		case 0:
@@ -380,6 +369,20 @@ func (g *Generator) segmentJA(b *text, co *company, p *summaryPlan, d classSet, 
 	case segSlogan:
 		b.s(p.sloganText, "！")
 	}
+}
+
+// writeStaff writes the head count a summary gives: the page's, a wrong one, or a template's placeholder.
+func (p *summaryPlan) writeStaff(b *text, co *company, d classSet, placeholderText, about, unit string) {
+	switch {
+	case d.has(placeholder) && p.placeMode == placeStaff:
+		b.s(placeholderText)
+	case d.has(unsupportedFact) && p.factMode == factStaff:
+		b.s(about)
+		b.n(p.wrong)
+	default:
+		b.n(co.employees)
+	}
+	b.s(unit)
 }
 
 func pickStr(cond bool, yes, no string) string {

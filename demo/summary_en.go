@@ -154,18 +154,7 @@ func (g *Generator) segmentEN(b *text, co *company, p *summaryPlan, d classSet, 
 		b.s(".")
 
 	case segHistory:
-		staff := func() {
-			switch {
-			case d.has(placeholder) && p.placeMode == placeStaff:
-				b.s("XX")
-			case d.has(unsupportedFact) && p.factMode == factStaff:
-				b.s("about ")
-				b.n(p.wrong)
-			default:
-				b.n(co.employees)
-			}
-			b.s(" employees")
-		}
+		staff := func() { p.writeStaff(b, co, d, "XX", "about ", " employees") }
 		switch p.history {
 		case 0:
 			b.s("It has ")
