@@ -224,14 +224,14 @@ func (t *tables) drawCompany(r *rng, co *company) {
 	}
 	co.buildHistory(r)
 
-	if r.chance(0.5) {
+	if r.chance(0.4) {
 		if r.chance(0.75) {
 			co.slogan = pick(r, ind.slogans)
 		} else {
 			co.slogan = pick(r, t.slogansAny)
 		}
 	}
-	if r.chance(0.75) {
+	if r.chance(0.65) {
 		co.nNews = r.between(1, 3)
 		r.distinct(co.news[:co.nNews], len(t.news))
 		month := r.between(7, 10)
@@ -240,7 +240,7 @@ func (t *tables) drawCompany(r *rng, co *company) {
 			month = max(1, month-r.between(1, 3))
 		}
 	}
-	co.recruit = r.chance(0.6)
+	co.recruit = r.chance(0.5)
 	co.walk = r.between(3, 15)
 }
 

@@ -102,8 +102,10 @@ func editability(c class) float64 {
 const (
 	skipShare   = 0.06
 	doubleShare = 0.10
-	reviewDays  = 10
 )
+
+// reviewDays is how many working days before Config.Start the decisions spread over.
+const reviewDays = 10
 
 // Reviewed reports whether item i has decisions: a fixed draw per item below Reviewed, so a larger share keeps
 // the items a smaller one chose.
@@ -134,8 +136,7 @@ func (g *Generator) Decisions(it review.Item, i int) []Plan {
 	at := g.days[day].Add(9*time.Hour + time.Duration(r.float()*8.5*float64(time.Hour))).Truncate(time.Second)
 
 	var plans []Plan
-	rv := g.t.reviewerCum
-	who := r.weighted(rv)
+	who := r.weighted(g.t.reviewerCum)
 	if r.chance(skipShare) {
 		sec := g.seconds(&r, who, 0.45, runes)
 		plans = append(plans, Plan{ItemID: it.ID, Verdict: review.Skipped, Reasons: []string{},

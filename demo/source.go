@@ -5,6 +5,9 @@ package demo
 const (
 	minSourceBytes = 1000
 	maxSourceBytes = 3000
+	// shortPage is the length below which a page also shows its access and cookie notices: small sites pad
+	// themselves with them, and they keep every page above minSourceBytes.
+	shortPage = 1400
 )
 
 // Optional page sections, dropped in this order when a page would be longer than maxSourceBytes.
@@ -37,11 +40,7 @@ func (g *Generator) sourceJA(b *text, co *company, drop int) {
 	if co.nNews > 0 && drop&secNews == 0 {
 		b.s("お知らせ\n")
 		for i := range co.nNews {
-			b.n(pageYear)
-			b.s(".")
-			b.pad(co.newsDate[i]/100, 2)
-			b.s(".")
-			b.pad(co.newsDate[i]%100, 2)
+			b.newsDate(co.newsDate[i])
 			b.s("　", g.t.news[co.news[i]], "\n")
 		}
 		b.s("一覧を見る\n\n")
@@ -132,18 +131,29 @@ func (g *Generator) sourceJA(b *text, co *company, drop int) {
 		}
 		b.s("\n")
 	}
-	b.s("\nアクセス\n最寄り駅から徒歩")
-	b.n(co.walk)
-	b.s("分です。お車でお越しの際は、敷地内の来客用駐車場をご利用ください。\n")
 	if co.recruit && drop&secRecruit == 0 {
 		b.s("\n採用情報\n", co.name, "では、一緒に働く仲間を募集しています。新卒採用・中途採用ともに随時受け付けております。募集職種：",
 			g.t.jobs[int(co.zip)%len(g.t.jobs)], "、", g.t.jobs[int(co.tel1)%len(g.t.jobs)],
 			"。詳しい募集要項や応募方法は採用ページをご覧ください。\n")
 	}
-	b.s("\n当サイトでは、利便性の向上のためにCookieを使用しています。閲覧を続けることで、Cookieの使用に同意したものとみなします。\n",
-		"お問い合わせ｜プレスリリース｜採用情報｜サイトマップ｜個人情報保護方針\nCopyright © ")
+	if b.len < shortPage {
+		b.s("\nアクセス\n最寄り駅から徒歩")
+		b.n(co.walk)
+		b.s("分です。お車でお越しの際は、敷地内の来客用駐車場をご利用ください。\n",
+			"\n当サイトでは、利便性の向上のためにCookieを使用しています。閲覧を続けることで、Cookieの使用に同意したものとみなします。\n")
+	}
+	b.s("\nお問い合わせ｜プレスリリース｜採用情報｜サイトマップ｜個人情報保護方針\nCopyright © ")
 	b.n(pageYear)
 	b.s(" ", co.name, " All Rights Reserved.\n")
+}
+
+// newsDate writes a news date of pageYear given as MMDD, the way both languages' pages print it: 2025.09.01.
+func (b *text) newsDate(mmdd int) {
+	b.n(pageYear)
+	b.s(".")
+	b.pad(mmdd/100, 2)
+	b.s(".")
+	b.pad(mmdd%100, 2)
 }
 
 func (co *company) repTitle() string {
@@ -163,11 +173,7 @@ func (g *Generator) sourceEN(b *text, co *company, drop int) {
 	if co.nNews > 0 && drop&secNews == 0 {
 		b.s("News\n")
 		for i := range co.nNews {
-			b.n(pageYear)
-			b.s(".")
-			b.pad(co.newsDate[i]/100, 2)
-			b.s(".")
-			b.pad(co.newsDate[i]%100, 2)
+			b.newsDate(co.newsDate[i])
 			b.s("  ", g.t.newsEN[int(co.news[i])%len(g.t.newsEN)], "\n")
 		}
 		b.s("\n")
@@ -258,15 +264,17 @@ func (g *Generator) sourceEN(b *text, co *company, drop int) {
 		}
 		b.s("\n")
 	}
-	b.s("\nAccess\n")
-	b.n(co.walk)
-	b.s(" minutes' walk from the nearest station. Visitors' parking is available on site.\n")
 	if co.recruit && drop&secRecruit == 0 {
 		b.s("\nCareers\nWe are looking for people to join us. We hire new graduates and experienced staff throughout the year. ",
 			"See our recruitment page for positions and how to apply.\n")
 	}
-	b.s("\nThis website uses cookies to improve your experience. By continuing to browse, you agree to our use of cookies.\n",
-		"Contact | Press releases | Careers | Sitemap | Privacy policy\nCopyright © ")
+	if b.len < shortPage {
+		b.s("\nAccess\n")
+		b.n(co.walk)
+		b.s(" minutes' walk from the nearest station. Visitors' parking is available on site.\n",
+			"\nThis website uses cookies to improve your experience. By continuing to browse, you agree to our use of cookies.\n")
+	}
+	b.s("\nContact | Press releases | Careers | Sitemap | Privacy policy\nCopyright © ")
 	b.n(pageYear)
 	b.s(" ", co.nameEN, " All Rights Reserved.\n")
 }

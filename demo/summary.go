@@ -44,9 +44,10 @@ func (p *summaryPlan) candidate(co *company, seg int, d classSet) bool {
 	case segFact:
 		return d.has(unsupportedFact) && p.factMode == factInsert
 	case segPast:
-		return co.founded < co.established
+		return co.founded < co.established && !p.on[segEstab]
 	case segEstab:
-		return p.intro != 1 // the other intros do not name the year
+		// only where no other sentence names the year of incorporation
+		return p.intro != 1 && p.history != 1 && !p.on[segPast]
 	case segEvent:
 		return co.nEvents > p.eventIndex()
 	case segGeneric:
@@ -71,8 +72,8 @@ func (p *summaryPlan) present(co *company, seg int, d classSet) bool {
 }
 
 // fit decides which sentences the summary has, so that it reaches its target length without passing
-// maxSummaryRunes, and leaves the summary in w.sum. Every sentence that could appear is rendered once and
-// measured; the summary is then put together from the chosen ones.
+// maxSummaryRunes, and leaves the summary in w.sum. Each sentence is rendered once, into w.tmp, when it is first
+// considered; the summary is then put together from the chosen ones.
 func (g *Generator) fit(w *work) {
 	co, p := &w.co, &w.plan
 	d := p.defects
@@ -83,13 +84,13 @@ func (g *Generator) fit(w *work) {
 
 	buf := &w.tmp
 	buf.reset()
-	var end, runes [numSegs]int
-	for seg := range numSegs {
-		start := buf.len
-		if p.candidate(co, seg, d) {
-			g.segment(buf, co, p, d, false, seg)
-		}
-		end[seg], runes[seg] = buf.len, runeCount(buf.buf[start:buf.len])
+	var start, end, runes [numSegs]int
+	measure := func(seg int) int {
+		start[seg] = buf.len
+		g.segment(buf, co, p, d, false, seg)
+		end[seg] = buf.len
+		runes[seg] = runeCount(buf.buf[start[seg]:end[seg]])
+		return runes[seg]
 	}
 	sep := 0
 	if co.en {
@@ -98,7 +99,7 @@ func (g *Generator) fit(w *work) {
 	total := -sep
 	for seg := range numSegs {
 		if p.on[seg] {
-			total += runes[seg] + sep
+			total += measure(seg) + sep
 		}
 	}
 	// Sentences are added in this order until the summary reaches its target length, and dropped in the other
@@ -111,7 +112,7 @@ func (g *Generator) fit(w *work) {
 		}
 		if !p.on[seg] && p.candidate(co, seg, d) && (seg != segFeature2 || p.on[segFeature]) {
 			p.on[seg] = true
-			total += runes[seg] + sep
+			total += measure(seg) + sep
 		}
 	}
 	for _, seg := range shrinkOrder {
@@ -125,15 +126,13 @@ func (g *Generator) fit(w *work) {
 	}
 
 	w.sum.reset()
-	start := 0
 	for seg := range numSegs {
 		if p.on[seg] {
 			if co.en && w.sum.len > 0 {
 				w.sum.s(" ")
 			}
-			w.sum.write(buf.buf[start:end[seg]])
+			w.sum.write(buf.buf[start[seg]:end[seg]])
 		}
-		start = end[seg]
 	}
 }
 
@@ -210,7 +209,7 @@ func (g *Generator) segmentJA(b *text, co *company, p *summaryPlan, d classSet, 
 			switch {
 			case d.has(firstPerson):
 				b.s(t.pronouns[p.pronoun])
-			case p.subj:
+			case p.subj || p.defects.has(firstPerson): // the reviewer's fix: 我々 becomes 同社
 				b.s("同社")
 			default:
 				return
@@ -339,18 +338,7 @@ func (g *Generator) segmentJA(b *text, co *company, p *summaryPlan, d classSet, 
 		b.s("年です。")
 
 	case segHistory:
-		staff := func() {
-			switch {
-			case d.has(placeholder) && p.placeMode == placeStaff:
-				b.s("〇〇")
-			case d.has(unsupportedFact) && p.factMode == factStaff:
-				b.s("約")
-				b.n(p.wrong)
-			default:
-				b.n(co.employees)
-			}
-			b.s("名")
-		}
+		staff := func() { p.writeStaff(b, co, d, "〇〇", "約", "名") }
 		plain := plain(styleHistory)
 		switch p.history {
 		case 0:
@@ -381,6 +369,20 @@ func (g *Generator) segmentJA(b *text, co *company, p *summaryPlan, d classSet, 
 	case segSlogan:
 		b.s(p.sloganText, "！")
 	}
+}
+
+// writeStaff writes the head count a summary gives: the page's, a wrong one, or a template's placeholder.
+func (p *summaryPlan) writeStaff(b *text, co *company, d classSet, placeholderText, about, unit string) {
+	switch {
+	case d.has(placeholder) && p.placeMode == placeStaff:
+		b.s(placeholderText)
+	case d.has(unsupportedFact) && p.factMode == factStaff:
+		b.s(about)
+		b.n(p.wrong)
+	default:
+		b.n(co.employees)
+	}
+	b.s(unit)
 }
 
 func pickStr(cond bool, yes, no string) string {

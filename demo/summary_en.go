@@ -20,13 +20,14 @@ func (g *Generator) segmentEN(b *text, co *company, p *summaryPlan, d classSet, 
 			b.s(" is ")
 		}
 		what := func() {
-			switch {
-			case d.has(vague) && p.vagueMode == 0:
-				b.s(t.vagueEN[int(p.vagueIx)%len(t.vagueEN)])
-			case d.has(superlative) && p.superMode == 0:
-				b.s(t.superEN[int(p.superIx)%len(t.superEN)], " ", ind.labelEN)
-			default:
-				b.s(article(ind.labelEN), " ", ind.labelEN)
+			label := ind.labelEN
+			if d.has(vague) && p.vagueMode == 0 {
+				label = t.vagueEN[int(p.vagueIx)%len(t.vagueEN)]
+			}
+			if d.has(superlative) && p.superMode == 0 {
+				b.s(t.superEN[int(p.superIx)%len(t.superEN)], " ", label)
+			} else {
+				b.s(article(label), " ", label)
 			}
 		}
 		switch p.intro {
@@ -63,7 +64,7 @@ func (g *Generator) segmentEN(b *text, co *company, p *summaryPlan, d classSet, 
 		switch {
 		case d.has(firstPerson):
 			b.s("Our")
-		case p.subj:
+		case p.subj || p.defects.has(firstPerson): // the reviewer's fix: "our" becomes "the company's"
 			b.s("The company's")
 		default:
 			b.s("Its")
@@ -153,18 +154,7 @@ func (g *Generator) segmentEN(b *text, co *company, p *summaryPlan, d classSet, 
 		b.s(".")
 
 	case segHistory:
-		staff := func() {
-			switch {
-			case d.has(placeholder) && p.placeMode == placeStaff:
-				b.s("XX")
-			case d.has(unsupportedFact) && p.factMode == factStaff:
-				b.s("about ")
-				b.n(p.wrong)
-			default:
-				b.n(co.employees)
-			}
-			b.s(" employees")
-		}
+		staff := func() { p.writeStaff(b, co, d, "XX", "about ", " employees") }
 		switch p.history {
 		case 0:
 			b.s("It has ")

@@ -17,9 +17,6 @@ func (b *text) bytes() []byte { return b.buf[:b.len] }
 
 func (b *text) reset() { b.len = 0 }
 
-// truncate drops what was written after the first n bytes.
-func (b *text) truncate(n int) { b.len = n }
-
 func (b *text) s(parts ...string) {
 	for _, p := range parts {
 		if b.len+len(p) > len(b.buf) {
@@ -42,11 +39,29 @@ func (b *text) grow(n int) {
 	b.buf = buf
 }
 
+// n writes v in decimal. Years, months and head counts are small, and writing up to four digits by hand is
+// several times faster than strconv.
 func (b *text) n(v int) {
 	if b.len+20 > len(b.buf) {
 		b.grow(20)
 	}
-	b.len += len(strconv.AppendInt(b.buf[b.len:b.len], int64(v), 10))
+	d := b.buf[b.len:]
+	switch {
+	case v < 0 || v >= 10000:
+		b.len += len(strconv.AppendInt(d[:0], int64(v), 10))
+	case v >= 1000:
+		d[0], d[1], d[2], d[3] = byte('0'+v/1000), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10)
+		b.len += 4
+	case v >= 100:
+		d[0], d[1], d[2] = byte('0'+v/100), byte('0'+v/10%10), byte('0'+v%10)
+		b.len += 3
+	case v >= 10:
+		d[0], d[1] = byte('0'+v/10), byte('0'+v%10)
+		b.len += 2
+	default:
+		d[0] = byte('0' + v)
+		b.len++
+	}
 }
 
 // pad writes v with at least width digits.
