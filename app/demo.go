@@ -38,7 +38,14 @@ func (s *Service) Demo(ctx context.Context, cfg demo.Config, progress progressFu
 		if rubric.Discards(it.Score) {
 			return nil
 		}
-		for _, p := range gen.Decisions(*it, i) {
+		plans := gen.Decisions(gen.Item(i), i)
+		reviewers := map[string]bool{}
+		for _, p := range plans {
+			if p.Verdict.Reviewed() {
+				reviewers[p.Reviewer] = true
+			}
+		}
+		for _, p := range plans {
 			d := review.Decision{ItemID: p.ItemID, Verdict: p.Verdict, FinalText: p.Text, Reasons: p.Reasons,
 				Checks: p.Checks, Comment: p.Comment, Reviewer: p.Reviewer, StartedAt: p.StartedAt, EndedAt: p.EndedAt,
 				Seconds: p.EndedAt.Sub(p.StartedAt).Seconds(), RulesVersion: rules.Version}
@@ -48,7 +55,7 @@ func (s *Service) Demo(ctx context.Context, cfg demo.Config, progress progressFu
 			if d.Reasons == nil {
 				d.Reasons = []string{}
 			}
-			if err := im.PutDecision(d); err != nil {
+			if err := im.PutDecision(d, len(reviewers) > 1); err != nil {
 				return err
 			}
 			rep.Decisions++
@@ -76,6 +83,8 @@ func (r *demoReader) Next() (review.Item, ingest.Position, error) {
 	if !ok {
 		return review.Item{}, ingest.Position{}, io.EOF
 	}
+	// The generator's answer key (which defects it planted) must not reach reviewers.
+	delete(it.Meta, "defects")
 	r.n++
 	return it, ingest.Position{File: "demo", Line: int64(r.n)}, nil
 }

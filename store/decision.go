@@ -146,7 +146,11 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 		if d.Verdict == review.Skipped {
 			skippedAt = now
 		}
-		status, current, err := s.moveOverlap(ctx, tx, st, d)
+		var rate float64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = 'overlap'), 0)`).Scan(&rate); err != nil {
+			return err
+		}
+		status, current, err := moveOverlap(ctx, tx, st, d, review.OverlapSelected(st.sampleKey, rate))
 		if err != nil {
 			return err
 		}
@@ -175,13 +179,9 @@ func nullable(n sql.NullInt64) any {
 	return nil
 }
 
-// moveOverlap applies double review to a new decision: it records the item's overlap move and returns the status
-// and current decision the item gets.
-func (s *Store) moveOverlap(ctx context.Context, tx *sql.Tx, st itemState, d review.Decision) (review.Status, sql.NullInt64, error) {
-	var rate float64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = 'overlap'), 0)`).Scan(&rate); err != nil {
-		return "", st.decision, err
-	}
+// moveOverlap applies double review to a new decision (selected: the item is one of those reviewed twice): it
+// records the item's overlap move and returns the status and current decision the item gets.
+func moveOverlap(ctx context.Context, tx *sql.Tx, st itemState, d review.Decision, selected bool) (review.Status, sql.NullInt64, error) {
 	var first review.Verdict
 	var firstReviewer string
 	if st.overlap == review.AwaitingSecond && st.decision.Valid {
@@ -190,7 +190,7 @@ func (s *Store) moveOverlap(ctx context.Context, tx *sql.Tx, st itemState, d rev
 			return "", st.decision, err
 		}
 	}
-	next, status, current := review.NextOverlap(st.overlap, review.OverlapSelected(st.sampleKey, rate), first, d.Verdict)
+	next, status, current := review.NextOverlap(st.overlap, selected, first, d.Verdict)
 	if st.overlap == review.AwaitingSecond && firstReviewer == d.Reviewer && d.Verdict != review.Skipped {
 		next, status, current = review.AwaitingSecond, review.Status(d.Verdict), true // the first reviewer changes their mind
 	}

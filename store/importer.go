@@ -322,11 +322,11 @@ func (im *Import) closeStmts() {
 }
 
 // PutDecision records a decision made elsewhere (a demo dataset, decisions carried over from another tool) on an
-// item of this import, and makes it the item's current decision unless it is undone.
-func (im *Import) PutDecision(d review.Decision) error {
-	var seq int64
-	var revision int
-	if err := im.tx.QueryRowContext(im.ctx, `SELECT seq, revision FROM items WHERE id = ?`, d.ItemID).Scan(&seq, &revision); err != nil {
+// item of this import, as SaveDecision would, without leases or version checks. double marks the item as one of
+// those reviewed twice.
+func (im *Import) PutDecision(d review.Decision, double bool) error {
+	st, err := loadState(im.ctx, im.tx, d.ItemID)
+	if err != nil {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}
 	reasons, err := json.Marshal(d.Reasons)
@@ -343,7 +343,7 @@ func (im *Import) PutDecision(d review.Decision) error {
 	}
 	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks,
 		comment, reviewer, started_at, ended_at, seconds, rules_version, undone_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		seq, revision, string(d.Verdict), d.FinalText, string(reasons), string(checks), d.Comment, d.Reviewer,
+		st.seq, st.revision, string(d.Verdict), d.FinalText, string(reasons), string(checks), d.Comment, d.Reviewer,
 		millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, undone)
 	if err != nil {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
@@ -351,16 +351,19 @@ func (im *Import) PutDecision(d review.Decision) error {
 	if d.UndoneAt != nil {
 		return nil
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
+	if d.ID, err = res.LastInsertId(); err != nil {
 		return err
+	}
+	status, current, err := moveOverlap(im.ctx, im.tx, st, d, double)
+	if err != nil {
+		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}
 	var skippedAt any
 	if d.Verdict == review.Skipped {
 		skippedAt = millis(d.EndedAt)
 	}
 	if _, err := im.tx.ExecContext(im.ctx, `UPDATE items SET status = ?, decision = ?, version = version + 1,
-		skipped_at = ?, updated_at = ? WHERE seq = ?`, string(d.Verdict), id, skippedAt, millis(d.EndedAt), seq); err != nil {
+		skipped_at = ?, updated_at = ? WHERE seq = ?`, string(status), current, skippedAt, millis(d.EndedAt), st.seq); err != nil {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}
 	return nil

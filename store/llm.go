@@ -107,10 +107,10 @@ func (s *Store) Rescores(ctx context.Context, itemID string) ([]StoredRescore, e
 	out := []StoredRescore{}
 	for rows.Next() {
 		var (
-			r              StoredRescore
-			hash, scores   string
-			at             int64
-			currentHash    string
+			r            StoredRescore
+			hash, scores string
+			at           int64
+			currentHash  string
 		)
 		if err := rows.Scan(&r.Model, &r.TemplateVersion, &hash, &scores, &r.Total, &r.Max, &r.Rationale, &at, &currentHash); err != nil {
 			return nil, fmt.Errorf("list rescores of %s: %w", itemID, err)
