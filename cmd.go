@@ -34,6 +34,7 @@ type globals struct {
 	// team is set by open when the database has accounts: the API then requires logins.
 	team          bool
 	secureCookies bool
+	llm           llmFlags
 }
 
 func rootCommand() *cobra.Command {
@@ -59,7 +60,9 @@ same UI to browsers, for example on a machine without a display.`,
 	pf.StringVar(&g.rules, "rules", "", "hint rules file (JSON) replacing the built-in rules; see docs/rules.md")
 	pf.BoolVar(&g.debug, "debug", false, "log debug messages")
 	root.Flags().StringVar(&g.server, "server", "", "open the window on a team server (URL of `reviewdesk serve`) instead of a local database")
-	root.AddCommand(importCommand(g), hintsCommand(g), statsCommand(g), serveCommand(g), demoCommand(g), usersCommand(g))
+	g.llm.register(pf)
+	root.AddCommand(importCommand(g), hintsCommand(g), statsCommand(g), serveCommand(g), demoCommand(g), usersCommand(g),
+		judgeCommand(g))
 	return root
 }
 
@@ -137,8 +140,13 @@ func (g *globals) open(ctx context.Context) (*store.Store, *app.Service, error) 
 			return nil, nil, err
 		}
 	}
+	copilot, err := g.llm.client()
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
 	svc, err := app.New(ctx, st, app.Config{User: g.user, Rules: rules, Log: g.logger(), LocalFiles: g.localFiles,
-		Team: g.team, SecureCookies: g.secureCookies})
+		Team: g.team, SecureCookies: g.secureCookies, Copilot: copilot})
 	if err != nil {
 		st.Close()
 		return nil, nil, err

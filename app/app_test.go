@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -54,6 +55,17 @@ func testService(t *testing.T, n int) *Service {
 		t.Fatal(err)
 	}
 	return svc
+}
+
+// queryRow reads the service's database directly, to check what was stored.
+func queryRow(t *testing.T, svc *Service, query string, args ...any) *sql.Row {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+svc.st.Path()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db.QueryRow(query, args...)
 }
 
 // client calls the API and decodes JSON answers, carrying a session cookie and the CSRF token like the frontend.

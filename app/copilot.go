@@ -17,7 +17,8 @@ func (s *Service) copilot() (review.Copilot, error) {
 		return nil, review.Errorf(review.Unavailable, "LLM not configured: start reviewdesk with --llm-url and --llm-model (see reviewdesk --help)")
 	}
 	if ok, msg := s.cfg.Copilot.Configured(); !ok {
-		return nil, review.Errorf(review.Unavailable, "%s", msg)
+		return nil, review.Errorf(review.Unavailable, "%s (reviewdesk: --llm-model NAME, --llm-url URL for a local or "+
+			"compatible server, the key in the variable --llm-key-env names; see reviewdesk --help)", msg)
 	}
 	return s.cfg.Copilot, nil
 }

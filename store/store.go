@@ -226,3 +226,4 @@ func nullMillis(ns sql.NullInt64) *time.Time {
 	t := fromMillis(ns.Int64)
 	return &t
 }
+
