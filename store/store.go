@@ -226,4 +226,3 @@ func nullMillis(ns sql.NullInt64) *time.Time {
 	t := fromMillis(ns.Int64)
 	return &t
 }
-
