@@ -140,7 +140,8 @@ type progressView struct {
 }
 
 func importProgress() *progressView {
-	return &progressView{terminal: term.IsTerminal(int(os.Stderr.Fd()))}
+	// Without a terminal, a line every 5 seconds; work that ends sooner prints only its summary.
+	return &progressView{terminal: term.IsTerminal(int(os.Stderr.Fd())), lastLog: time.Now()}
 }
 
 func (p *progressView) update(done, total int64, msg string) {

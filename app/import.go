@@ -64,10 +64,12 @@ func (s *Service) Import(ctx context.Context, paths []string, opts ImportOptions
 	var reports []FileReport
 	for _, p := range paths {
 		rep, err := s.importFile(ctx, p, opts, progress)
-		reports = append(reports, rep)
 		if err != nil {
+			rep.Counts, rep.Error = store.ImportCounts{}, err.Error() // rolled back: nothing of the file stays
+			reports = append(reports, rep)
 			return reports, &ImportError{File: p, Err: err}
 		}
+		reports = append(reports, rep)
 	}
 	return reports, s.loadProject(ctx)
 }

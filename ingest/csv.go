@@ -102,6 +102,13 @@ func newCSVReader(f *os.File, path, encoding string, m *mapping) (*csvReader, er
 		}
 		names[i] = h
 	}
+	seen := map[string]int{}
+	for i, n := range names {
+		if j, dup := seen[n]; dup {
+			return nil, fmt.Errorf("open %s: column %q appears twice in the header (columns %d and %d); rename one so that it is clear which to read", path, n, j+1, i+1)
+		}
+		seen[n] = i
+	}
 	cr.FieldsPerRecord = len(names)
 	targets, err := m.plan(path, names)
 	if err != nil {
@@ -182,6 +189,14 @@ func (r *csvReader) Next() (review.Item, Position, error) {
 			if s == "" && t.field == fExtra {
 				continue
 			}
+			if t.field != fScore && t.field != fMaxScore && t.field != fCriterion && spreadsheetFormula(s) {
+				name := r.names[i]
+				if t.field >= 0 && t.field < numFields {
+					name = t.field.String()
+				}
+				return review.Item{}, pos, &RecordError{Pos: pos, Field: name, Problem: fmt.Sprintf(
+					"starts with %q: a spreadsheet formula, not text (it would run when the file is opened in Excel); remove it from the source data", s[:1])}
+			}
 			r.b.text(t, r.names[i], s)
 		}
 		it, err := r.b.finish()
@@ -192,3 +207,23 @@ func (r *csvReader) Next() (review.Item, Position, error) {
 func (r *csvReader) Progress() (int64, int64) { return r.counter.n, r.total }
 
 func (r *csvReader) Close() error { return r.f.Close() }
+
+// spreadsheetFormula reports whether a text cell is one a spreadsheet would evaluate: it starts with '=', or with
+// '@', '+' or '-' followed by something other than a digit, a space or the end (so "-5", "- 品目" and "+81" stay
+// text). Such cells in an LLM dataset are an injection attempt or a broken export, never a summary.
+func spreadsheetFormula(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case '=':
+		return true
+	case '@', '+', '-':
+		if len(s) == 1 {
+			return false
+		}
+		c := s[1]
+		return !(c >= '0' && c <= '9' || c == ' ' || c == '.' || c == '\t' || c >= 0x80)
+	}
+	return false
+}

@@ -140,3 +140,28 @@ func TestCSVRecordErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSpreadsheetFormula(t *testing.T) {
+	for _, tc := range []struct {
+		cell string
+		want bool
+	}{
+		{"=HYPERLINK(\"http://x\")", true},
+		{"=1+1", true},
+		{"@SUM(A1)", true},
+		{"+cmd|' /C calc'!A0", true},
+		{"-cmd|calc", true},
+		{"-5", false},
+		{"+81-3-1234-5678", false},
+		{"- 品目一覧", false},
+		{"-", false},
+		{"株式会社テスト", false},
+		{"", false},
+		{"@", false},
+		{"-ー技術", false},
+	} {
+		if got := spreadsheetFormula(tc.cell); got != tc.want {
+			t.Errorf("spreadsheetFormula(%q) = %v, want %v", tc.cell, got, tc.want)
+		}
+	}
+}

@@ -44,13 +44,14 @@ func (it *Item) Validate() error {
 	case strings.TrimSpace(it.Summary) == "":
 		return &FieldError{"summary", "missing or empty"}
 	}
-	for field, s := range map[string]string{"id": it.ID, "company": it.Company, "summary": it.Summary, "source": it.Source,
-		"batch": it.Batch, "generator": it.Generator, "judge": it.Judge, "prompt_version": it.PromptVersion} {
-		if !utf8.ValidString(s) {
-			return &FieldError{field, "not valid UTF-8; if the file comes from Excel, import it with --encoding shift_jis"}
+	for _, f := range [...]struct{ name, value string }{{"id", it.ID}, {"company", it.Company}, {"summary", it.Summary},
+		{"source", it.Source}, {"batch", it.Batch}, {"generator", it.Generator}, {"judge", it.Judge},
+		{"prompt_version", it.PromptVersion}} {
+		if len(f.value) > MaxTextLength {
+			return &FieldError{f.name, "longer than " + strconv.Itoa(MaxTextLength>>20) + " MB"}
 		}
-		if len(s) > MaxTextLength {
-			return &FieldError{field, "longer than " + strconv.Itoa(MaxTextLength>>20) + " MB"}
+		if !utf8.ValidString(f.value) {
+			return &FieldError{f.name, "not valid UTF-8; if the file comes from Excel, import it with --encoding shift_jis"}
 		}
 	}
 	if err := checkPoints("score", it.Score); err != nil {
