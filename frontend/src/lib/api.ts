@@ -1,4 +1,5 @@
-// The one module that talks to reviewdesk: fetch('/api/...') in both the browser and the desktop window.
+// The one module that talks to reviewdesk: fetch('/api/...') in both the browser and the desktop window, whose asset
+// server is the same handler. Components call the typed functions below and never fetch themselves.
 
 export class ApiError extends Error {
   constructor(
@@ -7,18 +8,114 @@ export class ApiError extends Error {
     message: string,
   ) {
     super(message);
+    this.name = 'ApiError';
   }
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch('/api' + path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await res.json().catch(() => ({ code: 'internal', message: res.statusText }));
-  if (!res.ok) throw new ApiError(res.status, data.code ?? 'internal', data.message ?? res.statusText);
-  return data as T;
+export interface Message {
+  ja: string;
+  en: string;
+}
+
+export type Severity = 'high' | 'medium' | 'low';
+
+export interface Hint {
+  rule: string;
+  severity: Severity;
+  start: number;
+  end: number;
+  start16: number;
+  end16: number;
+  text: string;
+  message: Message;
+  reason: string;
+}
+
+export type Verdict = 'accepted' | 'edited' | 'rejected' | 'skipped' | 'auto_discarded';
+
+export interface Decision {
+  id: number;
+  item_id: string;
+  revision: number;
+  verdict: Verdict;
+  final_text: string;
+  reasons: string[];
+  checks?: Record<string, boolean>;
+  comment?: string;
+  reviewer: string;
+  started_at: string;
+  ended_at: string;
+  seconds: number;
+  rules_version: string;
+  undone_at?: string;
+}
+
+export interface Item {
+  id: string;
+  company: string;
+  source: string;
+  summary: string;
+  scores: Record<string, number> | null;
+  score: number;
+  max_score: number;
+  generator: string;
+  judge: string;
+  prompt_version: string;
+  batch: string;
+  meta?: Record<string, unknown>;
+  revision: number;
+  version: number;
+  status: string;
+  changed: boolean;
+  overlap?: number;
+  hints: Hint[] | null;
+  rules_version: string;
+  decision?: Decision;
+  lease?: { reviewer: string; until: string };
+  imported_at: string;
+  /** The summary rendered by goldmark on the server, with hint marks: the only HTML the UI ever inserts. */
+  summary_html?: string;
+}
+
+export interface Page {
+  items: Item[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface Criterion {
+  name: string;
+  max: number;
+  description?: string;
+}
+
+export interface Rubric {
+  criteria: Criterion[] | null;
+  max_score: number;
+  discard_below?: number;
+}
+
+export interface Reason {
+  code: string;
+  label: Message;
+}
+
+export interface QueuePolicy {
+  order: string;
+  lease_minutes: number;
+}
+
+export interface Meta {
+  rubric: Rubric;
+  reasons: Reason[];
+  queue: QueuePolicy;
+  rules: string[];
+  rules_version: string;
+  batches: { name: string; count: number }[] | null;
+  statuses: string[];
+  sorts: string[];
+  orders: string[];
 }
 
 export interface Progress {
@@ -26,12 +123,286 @@ export interface Progress {
   done_today: number;
   left: number;
   items_per_hour: number;
+  seconds_today: number;
 }
+
+export type Role = 'reviewer' | 'supervisor' | 'admin';
 
 export interface Me {
   user: string;
-  role: string;
+  role: Role;
+  mode?: 'solo' | 'team';
+  csrf?: string;
   progress: Progress;
 }
 
-export const getMe = () => request<Me>('GET', '/me');
+export interface Job {
+  id: string;
+  kind: string;
+  state: 'running' | 'done' | 'failed' | 'canceled';
+  done: number;
+  total: number;
+  unit: string;
+  message?: string;
+  error?: string;
+  result?: unknown;
+  started: string;
+  finished?: string;
+}
+
+export interface Submission {
+  verdict: Verdict;
+  text?: string;
+  reasons?: string[];
+  checks?: Record<string, boolean>;
+  comment?: string;
+  started_at: string;
+  version: number;
+}
+
+export interface DecisionResult {
+  decision: Decision;
+  next?: Item;
+  queue_empty?: boolean;
+}
+
+export interface NextResult {
+  item: Item | null;
+  queue_empty: boolean;
+}
+
+export interface HintResult {
+  hints: Hint[];
+  summary_html: string;
+  rules_version: string;
+}
+
+export interface ItemFilter {
+  status?: string[];
+  min_score?: number | null;
+  max_score?: number | null;
+  criterion?: string;
+  min_points?: number | null;
+  max_points?: number | null;
+  rule?: string;
+  batch?: string;
+  reviewer?: string;
+  q?: string;
+  changed?: boolean;
+  sort?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ImportOptions {
+  format?: string;
+  encoding?: string;
+  /** Column mapping as the CLI's --map takes it: "summary=generated_text,id=corp_no". */
+  map?: string;
+  skip_invalid?: boolean;
+}
+
+export interface ExportRequest {
+  kind: 'gold' | 'feedback';
+  format: string;
+  /** A directory on the server's machine: only the desktop window, after its native dialog, sends one. */
+  to?: string;
+}
+
+export interface Stats {
+  total: number;
+  by_status: Record<string, number>;
+  open: number;
+  reviewed: number;
+  yield: number | null;
+  bands: { band: number; lo: number; hi: number; items: number; reviewed: number; approved: number; yield: number | null }[];
+  reviewers: unknown[] | null;
+}
+
+/** The query string for GET /api/items: empty values are left out so the server applies its defaults. */
+export function itemsQuery(f: ItemFilter): string {
+  const p = new URLSearchParams();
+  if (f.status && f.status.length) p.set('status', f.status.join(','));
+  const num = (name: string, v: number | null | undefined) => {
+    if (v !== null && v !== undefined && Number.isFinite(v)) p.set(name, String(v));
+  };
+  num('min_score', f.min_score);
+  num('max_score', f.max_score);
+  if (f.criterion) {
+    p.set('criterion', f.criterion);
+    num('min_points', f.min_points);
+    num('max_points', f.max_points);
+  }
+  for (const k of ['rule', 'batch', 'reviewer', 'sort'] as const) {
+    const v = f[k]?.trim();
+    if (v) p.set(k, v);
+  }
+  const q = f.q?.trim();
+  if (q) p.set('q', q);
+  if (f.changed) p.set('changed', 'true');
+  num('limit', f.limit);
+  if (f.offset) num('offset', f.offset);
+  const s = p.toString();
+  return s ? '?' + s : '';
+}
+
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Api wraps fetch with what every call needs: JSON in and out, {code, message} errors as ApiError, the session's
+ * CSRF token on every state-changing request, and one place that hears about 401 (log in).
+ */
+export class Api {
+  private csrf = '';
+  /** Called on any 401 except from the login call itself: the app shows its login screen. */
+  onUnauthorized: (() => void) | null = null;
+
+  constructor(private readonly fetchFn: FetchFn) {}
+
+  get csrfToken(): string {
+    return this.csrf;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const res = await this.send(method, path, body, signal);
+    // A solo server that restarted has a new CSRF token: fetch it and try once more.
+    if (res.status === 403 && !safeMethods.has(method) && path !== '/me') {
+      const err = await errorOf(res);
+      if (/csrf/i.test(err.message) && (await this.refreshCsrf())) {
+        return this.parse<T>(await this.send(method, path, body, signal), path);
+      }
+      throw err;
+    }
+    return this.parse<T>(res, path);
+  }
+
+  private send(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) {
+      payload = body; // the browser sets the multipart boundary
+    } else if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    if (!safeMethods.has(method) && this.csrf) headers['X-CSRF-Token'] = this.csrf;
+    return this.fetchFn('/api' + path, { method, headers, body: payload, signal, credentials: 'same-origin' });
+  }
+
+  private async parse<T>(res: Response, path: string): Promise<T> {
+    if (!res.ok) {
+      const err = await errorOf(res);
+      if (res.status === 401 && path !== '/login') this.onUnauthorized?.();
+      throw err;
+    }
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  private async refreshCsrf(): Promise<boolean> {
+    const before = this.csrf;
+    try {
+      await this.me();
+    } catch {
+      return false;
+    }
+    return this.csrf !== '' && this.csrf !== before;
+  }
+
+  async me(): Promise<Me> {
+    const me = await this.request<Me>('GET', '/me');
+    this.csrf = me.csrf ?? '';
+    return me;
+  }
+
+  async login(user: string, password: string): Promise<Me> {
+    const r = await this.request<{ user: string; role: Role; csrf: string }>('POST', '/login', { user, password });
+    this.csrf = r.csrf;
+    return this.me();
+  }
+
+  async logout(): Promise<void> {
+    await this.request('POST', '/logout');
+    this.csrf = '';
+  }
+
+  meta = () => this.request<Meta>('GET', '/meta');
+  items = (f: ItemFilter, signal?: AbortSignal) => this.request<Page>('GET', '/items' + itemsQuery(f), undefined, signal);
+  item = (id: string) => this.request<Item>('GET', '/items/' + encodeURIComponent(id));
+  history = (id: string) =>
+    this.request<{ decisions: Decision[] }>('GET', `/items/${encodeURIComponent(id)}/history`);
+  /** Leases the next item; skip releases the item being moved past without a decision. */
+  next = (skip?: string) => this.request<NextResult>('POST', '/queue/next', skip ? { skip } : {});
+  /** Records a decision and, in the same round trip, leases the next item. */
+  decide = (id: string, sub: Submission) =>
+    this.request<DecisionResult>('POST', `/items/${encodeURIComponent(id)}/decision?next=1`, sub);
+  undo = () => this.request<{ undone: Decision; item: Item }>('POST', '/undo');
+  myDecisions = (limit = 50) => this.request<{ decisions: Decision[] }>('GET', `/decisions/mine?limit=${limit}`);
+  hints = (summary: string, itemId: string, signal?: AbortSignal) =>
+    this.request<HintResult>('POST', '/hints', { summary, item_id: itemId }, signal);
+  stats = () => this.request<Stats>('GET', '/stats');
+  job = (id: string) => this.request<Job>('GET', '/jobs/' + encodeURIComponent(id));
+  cancelJob = (id: string) => this.request<{ state: string }>('POST', `/jobs/${encodeURIComponent(id)}/cancel`);
+  putQueue = (q: QueuePolicy) => this.request<QueuePolicy>('PUT', '/settings/queue', q);
+
+  /** Imports an uploaded file (the browser). */
+  importUpload(file: File, o: ImportOptions): Promise<Job> {
+    const form = new FormData();
+    form.set('file', file, file.name);
+    if (o.format) form.set('format', o.format);
+    if (o.encoding) form.set('encoding', o.encoding);
+    if (o.map?.trim()) form.set('map', o.map.trim());
+    if (o.skip_invalid) form.set('skip_invalid', 'true');
+    return this.request<Job>('POST', '/imports', form);
+  }
+
+  /** Imports files the server can read itself (the desktop window, after its native dialog). */
+  importPaths(paths: string[], o: ImportOptions): Promise<Job> {
+    const body: Record<string, unknown> = { paths };
+    if (o.format) body.format = o.format;
+    if (o.encoding) body.encoding = o.encoding;
+    if (o.map?.trim()) body.map = parseMap(o.map);
+    if (o.skip_invalid) body.skip_invalid = true;
+    return this.request<Job>('POST', '/imports', body);
+  }
+
+  startExport = (r: ExportRequest) => this.request<Job>('POST', '/exports', r);
+
+  /** Where a browser downloads a finished export: a navigation, not a fetch, so the browser saves the file. */
+  exportDownloadURL(jobId: string): string {
+    return `/api/exports/${encodeURIComponent(jobId)}/download`;
+  }
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  let code = 'internal';
+  let message = res.statusText || `HTTP ${res.status}`;
+  try {
+    const data = await res.json();
+    if (data && typeof data === 'object') {
+      if (typeof data.code === 'string') code = data.code;
+      if (typeof data.message === 'string') message = data.message;
+    }
+  } catch {
+    // not JSON (a proxy's error page): keep the status text
+  }
+  return new ApiError(res.status, code, message);
+}
+
+/** Parses "to=from,to2=from2" (the CLI's --map) into the JSON object the import endpoint takes. */
+export function parseMap(s: string): Record<string, string> {
+  const m: Record<string, string> = {};
+  for (const pair of s.split(',')) {
+    const t = pair.trim();
+    if (!t) continue;
+    const i = t.indexOf('=');
+    if (i <= 0 || i === t.length - 1) throw new ApiError(400, 'invalid', `map: "${t}" is not field=column`);
+    m[t.slice(0, i).trim()] = t.slice(i + 1).trim();
+  }
+  return m;
+}
+
+/** The app's one Api, on the window's fetch. */
+export const api = new Api((input, init) => fetch(input, init));

@@ -1,0 +1,200 @@
+// The review UI end to end, in Debian's Chromium against `reviewdesk serve` on a temporary database: a reviewer
+// works through 20 items with the keyboard only (one edit, one rejection with reasons, one undo), and the API must
+// then hold exactly those decisions.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { artifactPath, browser, demoDB, serve } from './harness.mjs';
+
+let srv;
+let chrome;
+let data;
+
+before(async () => {
+  data = await demoDB(60);
+  srv = await serve(data.db);
+  // Most hints first, so the first items carry hints to see, pre-select and screenshot.
+  await srv.api('PUT', '/settings/queue', { order: 'hints', lease_minutes: 30 });
+  chrome = await browser();
+});
+
+after(async () => {
+  await chrome?.close();
+  await srv?.stop();
+  await data?.cleanup();
+});
+
+async function openPage(locale) {
+  const ctx = await chrome.newContext({ locale, viewport: { width: 1360, height: 860 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return { ctx, page, errors };
+}
+
+const currentId = (page) => page.getAttribute('[data-item-id]', 'data-item-id');
+
+/** Presses a key and waits until the review screen shows another item than before. */
+async function pressForNext(page, key) {
+  const before = await currentId(page);
+  await page.keyboard.press(key);
+  await page.waitForFunction(
+    (prev) => {
+      const id = document.querySelector('[data-item-id]')?.getAttribute('data-item-id');
+      return id && id !== prev;
+    },
+    before,
+    { timeout: 10000 },
+  );
+  return before;
+}
+
+test('a reviewer works through 20 items with the keyboard only', async () => {
+  const { ctx, page, errors } = await openPage('ja-JP');
+  await page.goto(srv.base + '/');
+  await page.waitForSelector('[data-item-id]');
+  assert.match(await page.textContent('.actions'), /承認/, 'the UI speaks Japanese to a Japanese browser');
+
+  const expected = new Map(); // item id -> what the database must hold
+  let screenshot = false;
+
+  for (let i = 0; i < 20; i++) {
+    const id = await currentId(page);
+    const item = await srv.api('GET', '/items/' + id);
+
+    // A screenshot of the review screen once there is progress to show and an item with hints, its tooltip open.
+    if (!screenshot && i >= 3 && item.hints.length > 0 && /[ぁ-んァ-ン一-龯]/.test(item.summary)) {
+      await page.keyboard.press('Tab'); // keyboard-reachable marks: Tab until the first one has focus
+      for (let k = 0; k < 40 && !(await page.evaluate(() => document.activeElement?.tagName === 'MARK')); k++) {
+        await page.keyboard.press('Tab');
+      }
+      await page.waitForSelector('[role=tooltip]');
+      await page.screenshot({ path: await artifactPath('review.png') });
+      await page.evaluate(() => document.activeElement?.blur());
+      screenshot = true;
+    }
+
+    if (i === 0) {
+      // Reject: the reasons of the hints that fired are pre-selected; 6 adds "fact not in the source".
+      assert.ok(item.hints.length > 0, 'the first item under "most hints first" has hints');
+      await page.keyboard.press('r');
+      await page.waitForSelector('[role=dialog]');
+      const meta = await srv.api('GET', '/meta');
+      const fromHints = [...new Set(item.hints.map((h) => h.reason))];
+      const checked = await page.$$eval('[role=dialog] input[type=checkbox]', (els) =>
+        els.map((e, i) => (e.checked ? i : -1)).filter((i) => i >= 0),
+      );
+      assert.deepEqual(
+        checked.map((i) => meta.reasons[i].code).sort(),
+        fromHints.sort(),
+        'reasons pre-selected from the hints',
+      );
+      await page.keyboard.press('6');
+      const reasons = meta.reasons.map((r) => r.code).filter((c) => fromHints.includes(c) || c === 'unsupported_fact');
+      for (let k = 0; k < 20 && !(await page.evaluate(() => document.activeElement?.matches('[role=dialog] input[type=text]'))); k++) {
+        await page.keyboard.press('Tab');
+      }
+      await page.keyboard.type('原文にない拠点が書かれている');
+      await pressForNext(page, 'Enter');
+      expected.set(id, { verdict: 'rejected', reasons, comment: '原文にない拠点が書かれている' });
+    } else if (i === 1) {
+      // Edit: the diff and the hints follow the typing; Ctrl+Enter saves.
+      await page.keyboard.press('e');
+      await page.waitForSelector('textarea:focus');
+      await page.keyboard.press('Control+End');
+      const added = '同社は業界トップの実績を持つ。';
+      await page.keyboard.type(added);
+      await page.waitForFunction((t) => document.querySelector('[data-testid=diff] ins')?.textContent === t, added);
+      await page.waitForFunction(() => [...document.querySelectorAll('.side li')].some((li) => li.textContent.includes('業界トップ')));
+      await page.screenshot({ path: await artifactPath('review-edit.png') });
+      await pressForNext(page, 'Control+Enter');
+      expected.set(id, { verdict: 'edited', text: (item.summary + added).trim() });
+    } else if (i === 2) {
+      // Accept, undo (the item comes back), accept again.
+      await pressForNext(page, 'a');
+      await page.keyboard.press('u');
+      await page.waitForSelector(`[data-item-id="${id}"]`);
+      await page.waitForSelector('.notice');
+      await pressForNext(page, 'a');
+      expected.set(id, { verdict: 'accepted', undone: 1 });
+    } else {
+      await pressForNext(page, 'a');
+      expected.set(id, { verdict: 'accepted' });
+    }
+  }
+  assert.ok(screenshot, 'an item with hints was on screen for the screenshot');
+
+  // K opens the last decision again; J goes back to the item the queue holds for the reviewer.
+  const held = await currentId(page);
+  const last = [...expected.keys()].at(-1);
+  await page.keyboard.press('k');
+  await page.waitForSelector(`[data-item-id="${last}"]`);
+  await page.waitForSelector('.revisit');
+  await page.keyboard.press('j');
+  await page.waitForSelector(`[data-item-id="${held}"]`);
+
+  // The progress in the header counted every decision.
+  await page.waitForFunction(() => document.querySelector('[data-testid=progress]')?.textContent.includes('20件'));
+
+  const perf = await page.evaluate(() => window.__reviewdeskPerf);
+  assert.equal(perf.decide.length, 21, 'every decision was timed from key press to paint');
+  const sorted = [...perf.decide].sort((a, b) => a - b);
+  console.log(`# key press to next item painted (ms, 21 decisions, 60 items): p50 ${sorted[10].toFixed(1)}, p95 ${sorted[19].toFixed(1)}`);
+  assert.deepEqual(errors, [], 'no errors in the page');
+  await ctx.close();
+
+  // The database holds exactly those decisions.
+  const mine = (await srv.api('GET', '/decisions/mine?limit=100')).decisions;
+  const live = mine.filter((d) => !d.undone_at);
+  assert.equal(live.length, 20);
+  assert.equal(mine.length - live.length, 1, 'one decision undone');
+  assert.deepEqual(new Set(live.map((d) => d.item_id)), new Set(expected.keys()));
+  for (const d of live) {
+    const want = expected.get(d.item_id);
+    assert.equal(d.verdict, want.verdict, `verdict of ${d.item_id}`);
+    assert.equal(d.reviewer, 'e2e');
+    if (want.text) assert.equal(d.final_text, want.text);
+    if (want.reasons) {
+      assert.deepEqual(d.reasons, want.reasons);
+      assert.equal(d.comment, want.comment);
+    }
+  }
+  const undone = mine.find((d) => d.undone_at);
+  assert.equal(expected.get(undone.item_id)?.undone, 1, 'the undone decision is the one undone in the UI');
+  const history = (await srv.api('GET', `/items/${undone.item_id}/history`)).decisions;
+  assert.deepEqual(
+    history.map((d) => [d.verdict, !!d.undone_at]),
+    [
+      ['accepted', true],
+      ['accepted', false],
+    ],
+  );
+  const decidedItems = await srv.api('GET', '/items?status=accepted,edited,rejected,skipped&limit=100');
+  assert.equal(decidedItems.total, 20);
+  const counts = {};
+  for (const it of decidedItems.items) counts[it.status] = (counts[it.status] ?? 0) + 1;
+  assert.deepEqual(counts, { accepted: 18, edited: 1, rejected: 1 });
+});
+
+test('the queue filters on the server and opens an item for review, in English', async () => {
+  const { ctx, page, errors } = await openPage('en-US');
+  await page.goto(srv.base + '/#/queue');
+  await page.waitForSelector('tbody tr');
+  assert.match(await page.textContent('nav'), /Queue/);
+  await page.selectOption('label:has-text("Status") select', '');
+  await page.selectOption('label:has-text("Hint rule") select', 'superlative');
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('tbody tr')];
+    return rows.length > 0 && rows.every((r) => Number(r.children[4].textContent) > 0);
+  });
+  const want = await srv.api('GET', '/items?rule=superlative&limit=50');
+  assert.ok(want.total > 0, 'the demo data has items with a superlative hint');
+  const shown = await page.$$eval('tbody tr td:first-child', (tds) => tds.map((td) => td.textContent.trim()));
+  assert.deepEqual(shown, want.items.map((it) => it.id), 'the rows are the server’s page');
+  await page.click('tbody tr:first-child');
+  await page.waitForSelector(`[data-item-id="${shown[0]}"]`);
+  assert.match(await page.textContent('.actions'), /Accept/);
+  await page.waitForSelector('.summary-text mark.hint-superlative');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -1,0 +1,105 @@
+// Who is working and on what project: /api/me (user, role, CSRF token, progress) and /api/meta (rubric, reasons,
+// rules, batches), loaded once at start and after a login, shared by every screen.
+
+import { api, ApiError, type Decision, type Me, type Meta, type Progress } from './api';
+
+const checklistKey = 'reviewdesk.checklist';
+
+function stored(key: string, fallback: boolean): boolean {
+  try {
+    const v = globalThis.localStorage?.getItem(key);
+    return v === null || v === undefined ? fallback : v === '1';
+  } catch {
+    return fallback;
+  }
+}
+
+class Session {
+  me = $state<Me | null>(null);
+  meta = $state<Meta | null>(null);
+  progress = $state<Progress | null>(null);
+  /** A 401 came back: the app shows the login screen until a login succeeds. */
+  needLogin = $state(false);
+  /** Why the app could not start (the server is down, ...). */
+  error = $state('');
+  checklist = $state(stored(checklistKey, true));
+
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  get supervisor(): boolean {
+    return this.me?.role === 'supervisor' || this.me?.role === 'admin';
+  }
+
+  get team(): boolean {
+    return this.me?.mode === 'team';
+  }
+
+  async start(): Promise<void> {
+    api.onUnauthorized = () => {
+      this.needLogin = true;
+    };
+    this.error = '';
+    try {
+      const [me, meta] = await Promise.all([api.me(), api.meta()]);
+      this.me = me;
+      this.progress = me.progress;
+      this.meta = meta;
+      this.needLogin = false;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) this.needLogin = true;
+      else this.error = (e as Error).message;
+    }
+  }
+
+  async login(user: string, password: string): Promise<void> {
+    await api.login(user, password);
+    await this.start();
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await api.logout();
+    } finally {
+      this.me = null;
+      this.needLogin = true;
+    }
+  }
+
+  async reloadMeta(): Promise<void> {
+    this.meta = await api.meta();
+  }
+
+  setChecklist(on: boolean) {
+    this.checklist = on;
+    try {
+      globalThis.localStorage?.setItem(checklistKey, on ? '1' : '0');
+    } catch {
+      // a blocked storage only loses the preference
+    }
+  }
+
+  /**
+   * Counts a decision (or, with sign -1, an undone one) at once, so the numbers move with the key press, and asks
+   * the server for the exact figures a moment later, once a burst of decisions has settled.
+   */
+  counted(d: Decision, sign: 1 | -1) {
+    const p = this.progress;
+    if (p && (d.verdict === 'accepted' || d.verdict === 'edited' || d.verdict === 'rejected')) {
+      this.progress = { ...p, done_today: Math.max(0, p.done_today + sign), left: Math.max(0, p.left - sign) };
+    }
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.refreshProgress(), 2000);
+  }
+
+  async refreshProgress(): Promise<void> {
+    try {
+      const me = await api.me();
+      this.me = me;
+      this.progress = me.progress;
+    } catch {
+      // the numbers stay as counted; the next decision tries again
+    }
+  }
+}
+
+export const session = new Session();
