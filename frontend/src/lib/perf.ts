@@ -6,6 +6,8 @@ import { tick } from 'svelte';
 export interface PerfLog {
   /** Milliseconds from keydown to the next item painted, one per decision. */
   decide: number[];
+  /** Of which the round trip of POST /api/items/{id}/decision?next=1, from keydown to the answer parsed. */
+  roundTrip: number[];
   /** performance.now() when the first item was painted. */
   firstItem?: number;
 }
@@ -18,7 +20,7 @@ declare global {
 
 function log(): PerfLog | null {
   if (typeof window === 'undefined') return null;
-  return (window.__reviewdeskPerf ??= { decide: [] });
+  return (window.__reviewdeskPerf ??= { decide: [], roundTrip: [] });
 }
 
 /** Resolves after Svelte has updated the DOM and the browser has painted it. */
@@ -29,16 +31,28 @@ export async function painted(): Promise<void> {
 
 let seq = 0;
 
-/** Starts a keypress-to-paint measurement; the returned function ends it after the next paint. */
-export function startDecision(): () => Promise<void> {
+export interface Measurement {
+  /** The server's answer is in: marks the end of the round trip. */
+  answered(): void;
+  /** Ends the measurement after the next paint. */
+  done(): Promise<void>;
+}
+
+/** Starts a keypress-to-paint measurement at the key event's own time stamp, so input latency counts too. */
+export function startDecision(at?: number): Measurement {
   const name = `decide-${++seq}`;
-  performance.mark(name);
-  return async () => {
-    await painted();
-    const m = performance.measure(name + '-paint', name);
-    log()?.decide.push(m.duration);
-    performance.clearMarks(name);
-    performance.clearMeasures(name + '-paint');
+  const start = performance.mark(name, at === undefined ? undefined : { startTime: at }).startTime;
+  return {
+    answered: () => {
+      log()?.roundTrip.push(performance.now() - start);
+    },
+    done: async () => {
+      await painted();
+      const m = performance.measure(name + '-paint', name);
+      log()?.decide.push(m.duration);
+      performance.clearMarks(name);
+      performance.clearMeasures(name + '-paint');
+    },
   };
 }
 
