@@ -164,8 +164,12 @@ func clientIP(r *http.Request) string {
 }
 
 // dummyHash makes a login for an unknown user cost as much as one for a known user, so timing does not reveal
-// which names exist.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("reviewdesk-no-such-user"), bcryptCost)
+// which names exist. It is made on first use: at bcryptCost it takes about 100 ms, which every command and every
+// start of the window would otherwise wait for.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("reviewdesk-no-such-user"), bcryptCost)
+	return h
+})
 
 // Login checks a password and starts a session, returning its token and CSRF token.
 func (s *Service) Login(ctx context.Context, user, password, client string) (review.User, string, string, error) {
@@ -178,7 +182,7 @@ func (s *Service) Login(ctx context.Context, user, password, client string) (rev
 		return u, "", "", err
 	}
 	if err != nil {
-		hash = string(dummyHash)
+		hash = string(dummyHash())
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || err != nil || u.Disabled {
 		s.logins.fail(keys, s.now())
