@@ -49,7 +49,7 @@ async function pressForNext(page, key) {
   return before;
 }
 
-test('a reviewer works through 20 items with the keyboard only', async () => {
+test('a reviewer works through 20 items with the keyboard only', async (t) => {
   const { ctx, page, errors } = await openPage('ja-JP');
   await page.goto(srv.base + '/');
   await page.waitForSelector('[data-item-id]');
@@ -139,7 +139,7 @@ test('a reviewer works through 20 items with the keyboard only', async () => {
   const perf = await page.evaluate(() => window.__reviewdeskPerf);
   assert.equal(perf.decide.length, 21, 'every decision was timed from key press to paint');
   const sorted = [...perf.decide].sort((a, b) => a - b);
-  console.log(`# key press to next item painted (ms, 21 decisions, 60 items): p50 ${sorted[10].toFixed(1)}, p95 ${sorted[19].toFixed(1)}`);
+  t.diagnostic(`key press to next item painted (ms, 21 decisions, 60 items): p50 ${sorted[10].toFixed(1)}, p95 ${sorted[19].toFixed(1)}`);
   assert.deepEqual(errors, [], 'no errors in the page');
   await ctx.close();
 
