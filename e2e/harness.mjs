@@ -37,14 +37,21 @@ export async function demoDB(items, extra = []) {
   return { dir, db, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Runs `reviewdesk ARGS --db DB --json`-style commands and parses their JSON output. */
-export async function cli(args) {
-  const { stdout } = await run(bin, args, { maxBuffer: 16 << 20 });
-  return stdout;
+/** Runs a reviewdesk command, with input on its standard input, and returns its standard output. */
+export async function cli(args, input = '') {
+  const proc = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (b) => (out += b));
+  proc.stderr.on('data', (b) => (err += b));
+  proc.stdin.end(input);
+  const code = await new Promise((res) => proc.on('exit', res));
+  if (code !== 0) throw new Error(`reviewdesk ${args.join(' ')} exited with ${code}: ${err}`);
+  return out;
 }
 
 /**
- * Starts `reviewdesk serve` and resolves once GET /api/meta answers. started is the wall-clock time just before the
+ * Starts `reviewdesk serve` and resolves once GET /api/health answers. started is the wall-clock time just before the
  * process was spawned, for the first-screen measurement.
  */
 export async function serve(db, { user = 'e2e', timeoutMs = 20000 } = {}) {
@@ -61,12 +68,15 @@ export async function serve(db, { user = 'e2e', timeoutMs = 20000 } = {}) {
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`reviewdesk serve exited with ${proc.exitCode}:\n${log}`);
     try {
-      const r = await fetch(base + '/api/meta');
+      const r = await fetch(base + '/api/health');
       if (r.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`reviewdesk serve did not answer within ${timeoutMs} ms:\n${log}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`reviewdesk serve did not answer within ${timeoutMs} ms:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
   return {

@@ -3,7 +3,9 @@
 // then hold exactly those decisions.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { artifactPath, browser, demoDB, serve } from './harness.mjs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { artifactPath, browser, cli, demoDB, serve } from './harness.mjs';
 
 let srv;
 let chrome;
@@ -197,4 +199,66 @@ test('the queue filters on the server and opens an item for review, in English',
   await page.waitForSelector('.summary-text mark.hint-superlative');
   assert.deepEqual(errors, []);
   await ctx.close();
+});
+
+test('team mode: a reviewer logs in, sees no supervisor screens, and decides with the CSRF token', async () => {
+  const team = await demoDB(10);
+  await cli(['users', 'add', 'rita', '--role', 'reviewer', '--password-stdin', '--db', team.db], 'correct horse battery\n');
+  const tsrv = await serve(team.db);
+  const { ctx, page, errors } = await openPage('ja-JP');
+  try {
+    await page.goto(tsrv.base + '/');
+    await page.waitForSelector('input[autocomplete=username]:focus');
+    await page.keyboard.type('rita');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('wrong password');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('form [role=alert]');
+    await page.fill('input[type=password]', 'correct horse battery');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-item-id]');
+    const nav = await page.textContent('nav');
+    assert.match(nav, /レビュー/);
+    assert.doesNotMatch(nav, /ダッシュボード|インポート/, 'supervisor screens are hidden from a reviewer');
+    assert.match(await page.textContent('.user'), /rita.*レビュアー/s);
+    const id = await currentId(page);
+    await pressForNext(page, 'a');
+    const history = await page.evaluate(async (itemId) => {
+      const r = await fetch(`/api/items/${itemId}/history`);
+      return r.json();
+    }, id);
+    assert.deepEqual(
+      history.decisions.map((d) => [d.verdict, d.reviewer]),
+      [['accepted', 'rita']],
+    );
+    await page.click('text=ログアウト');
+    await page.waitForSelector('input[autocomplete=username]');
+    // 401 after a 409-free logout: errors in the console from that are the login screen's business, not a failure
+    assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+  } finally {
+    await ctx.close();
+    await tsrv.stop();
+    await team.cleanup();
+  }
+});
+
+test('a supervisor imports a file by upload and watches its progress', async () => {
+  const { ctx, page, errors } = await openPage('ja-JP');
+  try {
+    const file = join(data.dir, 'upload.jsonl');
+    const rows = [1, 2, 3].map((n) =>
+      JSON.stringify({ id: `upload-${n}`, company: `株式会社アップロード${n}`, summary: `株式会社アップロード${n}は、東京都で印刷業を営んでいます。`, score: 7, batch: 'e2e-upload' }),
+    );
+    await writeFile(file, rows.join('\n') + '\n');
+    await page.goto(srv.base + '/#/transfer');
+    await page.setInputFiles('input[type=file]', file);
+    await page.click('text=インポート開始');
+    await page.waitForSelector('.job[data-state=done]');
+    assert.match(await page.textContent('.job'), /完了しました/);
+    const imported = await srv.api('GET', '/items?batch=e2e-upload');
+    assert.deepEqual(imported.items.map((it) => it.id).sort(), ['upload-1', 'upload-2', 'upload-3']);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
 });
