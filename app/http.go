@@ -237,7 +237,7 @@ func (s *Service) handleMeta(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{
 		"rubric": p.Rubric, "reasons": p.Reasons, "queue": p.Queue, "rules": s.Rules().RuleIDs(),
 		"rules_version": s.Rules().Version, "batches": batches, "statuses": review.Statuses, "sorts": review.Sorts,
-		"orders": review.Orders,
+		"orders": review.Orders, "search_index_pending": s.indexLeft.Load(),
 	})
 }
 

@@ -149,9 +149,17 @@ func filterSQL(f review.ItemFilter) (from, where string, args []any) {
 	from = "items"
 	var conds []string
 	if q := matchQuery(f.Query); q != "" {
-		from = `(SELECT docid FROM item_fts WHERE item_fts MATCH ?) AS fts JOIN items ON items.seq = fts.docid >> 8`
+		// Indexed items through FTS; items still waiting for the indexer by scanning their text.
+		scan := []string{}
+		for _, term := range strings.Fields(f.Query) {
+			scan = append(scan, "instr(lower(items.company || ' ' || items.summary), lower(?)) > 0")
+			args = append(args, term)
+		}
+		from = `(SELECT p.seq AS seq FROM fts_pending p JOIN items ON items.seq = p.seq WHERE ` + strings.Join(scan, " AND ") + `
+			UNION SELECT items.seq FROM (SELECT docid FROM item_fts WHERE item_fts MATCH ?) AS f
+			JOIN items ON items.seq = f.docid >> 8 AND (f.docid & 255) = (items.revision & 255)) AS m
+			JOIN items ON items.seq = m.seq`
 		args = append(args, q)
-		conds = append(conds, "(fts.docid & 255) = (items.revision & 255)")
 	} else if f.Query != "" {
 		conds = append(conds, "0")
 	}
