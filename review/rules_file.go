@@ -105,8 +105,8 @@ type use struct {
 
 // Boundary requirements of a pattern, from its first and last character.
 const (
-	boundLeftWord   = 1 << iota // starts with a Latin letter or digit: the character before must not be one
-	boundLeftKana               // starts with katakana: the character before must not be katakana
+	boundLeftWord = 1 << iota // starts with a Latin letter or digit: the character before must not be one
+	boundLeftKana             // starts with katakana: the character before must not be katakana
 	boundRightWord
 	boundRightKana
 )
