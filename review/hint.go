@@ -44,7 +44,7 @@ type RuleSet struct {
 	m       *matcher
 	uses    [][]use // per matcher pattern
 	bounds  []uint8 // per matcher pattern
-	groups  int32
+	support []supportGroup
 	file    []byte
 	pool    *sync.Pool // of *scratch
 }
@@ -100,23 +100,36 @@ type scratch struct {
 	sum, src folder
 	cands    []cand
 	hits     []cand
-	srcCands []cand
-	present  []uint64 // support groups found in the source
 	nums     []float64
+	// answers of sourceHas in this call: a summary names the same place more than once
+	known []groupAnswer
 
-	source                            string
-	srcText                           string
-	srcFolded, srcScanned, srcNumbers bool
+	// The source is not scanned as a whole: each claim is looked up in it, first as the summary writes it, in the
+	// source as it is; the folded forms are made only when that fails.
+	source    string
+	srcFolded string // "" until made, and when it would be the source itself
+	srcState  uint8
 }
+
+type groupAnswer struct {
+	group int32
+	has   bool
+}
+
+// srcState bits.
+const (
+	srcFoldDone = 1 << iota
+	srcNumsDone
+)
 
 // Check runs every rule over a summary, with its source text for the rules that compare against it. Hints come
 // back ordered by position; a summary with no hints gets an empty, non-nil slice.
 func (rs *RuleSet) Check(summary, source string) []Hint {
 	sc := rs.pool.Get().(*scratch)
 	defer rs.pool.Put(sc)
-	sc.source, sc.srcFolded, sc.srcScanned, sc.srcNumbers = source, false, false, false
+	sc.source, sc.srcFolded, sc.srcState, sc.known = source, "", 0, sc.known[:0]
 
-	view := sc.sum.fold(summary, false, true)
+	view := sc.sum.fold(summary, false)
 	text := view.text
 	sc.cands = sc.cands[:0]
 	rs.m.scan(text, func(p int32, s, e int) {
@@ -169,7 +182,7 @@ func (rs *RuleSet) Check(summary, source string) []Hint {
 					break
 				}
 				i = n.e
-				if !coveredByWord(sc.hits[:words], n.s, n.e) && !sc.sourceHasNumber(n) {
+				if !coveredByWord(sc.hits[:words], n.s, n.e) && !sc.sourceHasNumber(text[n.s:n.digits], n) {
 					e := n.e
 					for _, u := range r.units {
 						if strings.HasPrefix(text[e:], u) {
@@ -206,7 +219,11 @@ func (rs *RuleSet) Check(summary, source string) []Hint {
 		}
 		return strings.Compare(a.Rule, b.Rule)
 	})
-	SetOffsets(summary, hints)
+	if !view.invalid {
+		setOffsetsValid(summary, hints)
+	} else {
+		SetOffsets(summary, hints)
+	}
 	return hints
 }
 
@@ -222,15 +239,29 @@ func perUnit(rest string) bool {
 // leftmostLongest drops, per rule, the matches that overlap one of the rule's exceptions, then keeps the leftmost,
 // longest of overlapping matches: 東京都 is one place, not 東京 and 京都.
 func leftmostLongest(cands, out []cand) []cand {
-	slices.SortFunc(cands, func(a, b cand) int {
-		if a.rule != b.rule {
-			return int(a.rule - b.rule)
+	// Matches arrive ordered by end offset, so within a rule they are nearly in (start, longest first) order already:
+	// an insertion sort by rule, then start, then end, does little work. Long lists (a pathological summary) take
+	// the general sort.
+	if len(cands) > 64 {
+		slices.SortFunc(cands, func(a, b cand) int {
+			if candBefore(a, b) {
+				return -1
+			}
+			if candBefore(b, a) {
+				return 1
+			}
+			return 0
+		})
+	}
+	for i := 1; i < len(cands); i++ {
+		c := cands[i]
+		j := i
+		for j > 0 && candBefore(c, cands[j-1]) {
+			cands[j] = cands[j-1]
+			j--
 		}
-		if a.s != b.s {
-			return int(a.s - b.s)
-		}
-		return int(b.e - a.e)
-	})
+		cands[j] = c
+	}
 	for i := 0; i < len(cands); {
 		j := i
 		for j < len(cands) && cands[j].rule == cands[i].rule {
@@ -248,6 +279,16 @@ func leftmostLongest(cands, out []cand) []cand {
 		i = j
 	}
 	return out
+}
+
+func candBefore(a, b cand) bool {
+	if a.rule != b.rule {
+		return a.rule < b.rule
+	}
+	if a.s != b.s {
+		return a.s < b.s
+	}
+	return a.e > b.e
 }
 
 func overlapsException(group []cand, c cand) bool {
@@ -273,51 +314,154 @@ func coveredByWord(hits []cand, s, e int) bool {
 	return false
 }
 
-// sourceText returns the source folded and lower-cased, folding it on first use.
-func (sc *scratch) sourceText() string {
-	if !sc.srcFolded {
-		sc.srcText = sc.src.fold(sc.source, true, false).text
-		sc.srcFolded = true
-	}
-	return sc.srcText
-}
-
-// sourceHas reports whether the source contains a word or place of support group g, scanning it on first use.
-func (sc *scratch) sourceHas(rs *RuleSet, g int32) bool {
-	if !sc.srcScanned {
-		sc.srcScanned = true
-		text := sc.sourceText()
-		words := int(rs.groups+63) / 64
-		sc.present = slices.Grow(sc.present[:0], words)[:words]
-		clear(sc.present)
-		sc.srcCands = sc.srcCands[:0]
-		rs.m.scan(text, func(p int32, s, e int) {
-			for _, u := range rs.uses[p] {
-				if u.group < 0 || !boundaryOK(text, s, e, rs.bounds[p]) {
-					continue
-				}
-				switch u.kind {
-				case useWord, useSynonym:
-					sc.present[u.group/64] |= 1 << (u.group % 64)
-				case usePlace:
-					sc.srcCands = append(sc.srcCands, cand{int32(s), int32(e), u.rule, u.group, usePlace})
-				}
-			}
-		})
-		// Places only count as whole names: the 京都 inside 東京都 is not Kyoto.
-		n := len(sc.srcCands)
-		for _, c := range leftmostLongest(sc.srcCands, sc.srcCands[n:n]) {
-			sc.present[c.group/64] |= 1 << (c.group % 64)
+// foldedSource returns the source in NFKC form, or "" when that is the source itself.
+func (sc *scratch) foldedSource() string {
+	if sc.srcState&srcFoldDone == 0 {
+		sc.srcState |= srcFoldDone
+		if v := sc.src.fold(sc.source, false); v.text != sc.source {
+			sc.srcFolded = v.text
 		}
 	}
-	return sc.present[g/64]&(1<<(g%64)) != 0
+	return sc.srcFolded
 }
 
-// sourceHasNumber reports whether the source states any of the values the number could mean.
-func (sc *scratch) sourceHasNumber(n number) bool {
-	if !sc.srcNumbers {
-		sc.srcNumbers = true
-		sc.nums = sourceNumbers(sc.sourceText(), sc.nums[:0])
+// sourceHas reports whether the source contains a term of support group g as a whole word or name.
+func (sc *scratch) sourceHas(rs *RuleSet, g int32) bool {
+	for _, k := range sc.known {
+		if k.group == g {
+			return k.has
+		}
+	}
+	has := sc.searchSupport(&rs.support[g])
+	sc.known = append(sc.known, groupAnswer{g, has})
+	return has
+}
+
+func (sc *scratch) searchSupport(sg *supportGroup) bool {
+	for i, term := range sg.terms {
+		if containsTerm(sc.source, term, sg.bounds[i], sg.conflicts[i]) {
+			return true
+		}
+	}
+	if f := sc.foldedSource(); f != "" {
+		for i, term := range sg.terms {
+			if sg.widthSensitive[i] && containsTerm(f, term, sg.bounds[i], sg.conflicts[i]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containsTerm reports whether text has an occurrence of term (lower-case; text's ASCII letters match in either
+// case) that meets the term's boundary needs and is not part of one of the conflicting longer strings.
+func containsTerm(text, term string, bounds uint8, conflicts []conflict) bool {
+	for off := 0; ; {
+		s := indexFoldASCII(text, term, off)
+		if s < 0 {
+			return false
+		}
+		off = s + 1
+		if !boundaryOK(text, s, s+len(term), bounds) {
+			continue
+		}
+		inside := false
+		for _, c := range conflicts {
+			if s >= c.off && s-c.off+len(c.text) <= len(text) && equalFoldASCII(text[s-c.off:s-c.off+len(c.text)], c.text) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			return true
+		}
+	}
+}
+
+// indexFoldASCII is strings.Index from offset from, with the ASCII letters of text matching the lower-case term in
+// either case. Terms without letters take strings.Index.
+func indexFoldASCII(text, term string, from int) int {
+	c := term[0]
+	if !hasLetter(term) {
+		return indexAnchored(text, term, from)
+	}
+	upper := c
+	if 'a' <= c && c <= 'z' {
+		upper = c - 'a' + 'A'
+	}
+	for i := from; i+len(term) <= len(text); {
+		j := strings.IndexByte(text[i:i+len(text)-i-len(term)+1], c)
+		if upper != c {
+			if k := strings.IndexByte(text[i:i+len(text)-i-len(term)+1], upper); k >= 0 && (j < 0 || k < j) {
+				j = k
+			}
+		}
+		if j < 0 {
+			return -1
+		}
+		if equalFoldASCII(text[i+j:i+j+len(term)], term) {
+			return i + j
+		}
+		i += j + 1
+	}
+	return -1
+}
+
+// indexAnchored is strings.Index from offset from, searching for the term's last byte first: in Japanese text the
+// first byte of a term is a lead byte that recurs every few characters (E6 starts a large share of all kanji), while
+// its last byte is a continuation byte that recurs far less, so fewer candidates need comparing.
+func indexAnchored(text, term string, from int) int {
+	last := len(term) - 1
+	c := term[last]
+	for i := from + last; i < len(text); {
+		j := strings.IndexByte(text[i:], c)
+		if j < 0 {
+			return -1
+		}
+		if s := i + j - last; text[s:s+len(term)] == term {
+			return s
+		}
+		i += j + 1
+	}
+	return -1
+}
+
+// equalFoldASCII reports whether s equals the lower-case t, ignoring the case of ASCII letters in s.
+func equalFoldASCII(s, t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != t[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'a' <= s[i] && s[i] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceHasNumber reports whether the source states the number: written the same way (the common case, answered by
+// a search), or in any form it could take there (full-width, 1,200 for 1200, 平成15 for 2003, 1万 for 10000, 百 for
+// 100), from an index of the source's numbers built on first need.
+func (sc *scratch) sourceHasNumber(digits string, n number) bool {
+	if containsNumber(sc.source, digits) {
+		return true
+	}
+	if sc.srcState&srcNumsDone == 0 {
+		sc.srcState |= srcNumsDone
+		sc.nums = sourceNumbers(sc.source, sc.nums[:0])
 	}
 	for _, v := range n.vals[:n.n] {
 		if slices.Contains(sc.nums, v) {
@@ -325,6 +469,58 @@ func (sc *scratch) sourceHasNumber(n number) bool {
 		}
 	}
 	return false
+}
+
+// containsNumber reports whether text has digits as a whole number: not part of a longer number (20 in 2020, 3.5 in
+// 13.5, 200 in 1,200).
+func containsNumber(text, digits string) bool {
+	for off := 0; ; {
+		i := strings.Index(text[off:], digits)
+		if i < 0 {
+			return false
+		}
+		s, e := off+i, off+i+len(digits)
+		off = s + 1
+		if s > 0 && (isDigit(text[s-1]) || s > 1 && (text[s-1] == '.' || text[s-1] == ',') && isDigit(text[s-2])) {
+			continue
+		}
+		if e < len(text) && (isDigit(text[e]) || e+1 < len(text) && (text[e] == '.' || text[e] == ',') && isDigit(text[e+1])) {
+			continue
+		}
+		return true
+	}
+}
+
+// setOffsetsValid is SetOffsets for valid UTF-8, where counting bytes is enough: every byte that is not a
+// continuation byte starts a rune, and every 4-byte sequence is two UTF-16 units.
+func setOffsetsValid(summary string, hints []Hint) {
+	if len(hints) == 0 {
+		return
+	}
+	// hints are sorted by start, so starts need one pass; ends are few, each counted from its start
+	runes, units, b := 0, 0, 0
+	count := func(to int) {
+		for ; b < to; b++ {
+			c := summary[b]
+			if c&0xC0 != 0x80 {
+				runes++
+				units++
+				if c >= 0xF0 {
+					units++
+				}
+			}
+		}
+	}
+	for i := range hints {
+		h := &hints[i]
+		start, end := h.Start, h.End
+		count(start)
+		h.Start, h.Start16 = runes, units
+		r, u, from := runes, units, b
+		count(end)
+		h.End, h.End16 = runes, units
+		runes, units, b = r, u, from
+	}
 }
 
 // SetOffsets turns hints whose Start and End are byte offsets into summary into rune and UTF-16 offsets, in one pass
@@ -344,7 +540,13 @@ func SetOffsets(summary string, hints []Hint) {
 	runes, units, b := 0, 0, 0
 	for _, m := range marks {
 		for b < m.off && b < len(summary) {
-			r, n := utf8.DecodeRuneInString(summary[b:])
+			if summary[b] < utf8.RuneSelf {
+				b++
+				runes++
+				units++
+				continue
+			}
+			r, n := decodeRune(summary, b)
 			b += n
 			runes++
 			units++

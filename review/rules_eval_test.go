@@ -26,9 +26,17 @@ type evalItem struct {
 
 func loadEval(t *testing.T) []evalItem {
 	t.Helper()
-	f, err := os.Open("testdata/hints/eval.jsonl")
+	items, err := readEval("testdata/hints/eval.jsonl")
 	if err != nil {
 		t.Fatal(err)
+	}
+	return items
+}
+
+func readEval(path string) ([]evalItem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	var items []evalItem
@@ -37,19 +45,22 @@ func loadEval(t *testing.T) []evalItem {
 	for line := 1; sc.Scan(); line++ {
 		var it evalItem
 		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
-			t.Fatalf("eval.jsonl line %d: %v", line, err)
+			return nil, fmt.Errorf("%s line %d: %w", path, line, err)
 		}
 		for _, e := range it.Expect {
 			if e.Text != "" && !strings.Contains(it.Summary, e.Text) {
-				t.Fatalf("eval.jsonl line %d (%s): expected text %q is not in the summary", line, it.ID, e.Text)
+				return nil, fmt.Errorf("%s line %d (%s): expected text %q is not in the summary", path, line, it.ID, e.Text)
 			}
 		}
 		items = append(items, it)
 	}
 	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	return items
+	if len(items) == 0 {
+		return nil, fmt.Errorf("%s: no items", path)
+	}
+	return items, nil
 }
 
 // overlapsText reports whether a hint overlaps an occurrence of text in the summary (any occurrence; all of them

@@ -8,9 +8,10 @@ import (
 // number is one figure written in Arabic digits in folded text: its span (digits plus a multiplier such as 万) and
 // the values the same figure could be written as elsewhere (1万 is also 10000; 平成15 is also 2003).
 type number struct {
-	s, e int
-	vals [3]float64
-	n    int
+	s, e   int
+	digits int // end of the digits, before any multiplier
+	vals   [3]float64
+	n      int
 }
 
 func (n *number) add(v float64) {
@@ -34,10 +35,36 @@ var multipliers = [...]struct {
 
 func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
-// nextNumber finds the first number at or after offset i in folded text. It returns ok=false when there is none.
-// Thousands separators (1,200) and decimals (3.5) are part of the number.
+// digitAt returns the digit at text[i] and its length, for ASCII and full-width digits (the source is searched
+// as it is, not folded), or -1.
+func digitAt(text string, i int) (int, int) {
+	if c := text[i]; isDigit(c) {
+		return int(c - '0'), 1
+	}
+	if text[i] == 0xEF && i+2 < len(text) && text[i+1] == 0xBC && 0x90 <= text[i+2] && text[i+2] <= 0x99 {
+		return int(text[i+2] - 0x90), 3
+	}
+	return -1, 0
+}
+
+// markAt returns the length of the mark at text[i] if it is c in ASCII or full-width form (，for , and ．for .).
+func markAt(text string, i int, c byte) int {
+	if text[i] == c {
+		return 1
+	}
+	if text[i] == 0xEF && i+2 < len(text) && text[i+1] == 0xBC && text[i+2] == c-0x21+0x81 {
+		return 3
+	}
+	return 0
+}
+
+// nextNumber finds the first number at or after offset i. It returns ok=false when there is none. Thousands
+// separators (1,200) and decimals (3.5) are part of the number; digits and marks may be full-width.
 func nextNumber(text string, i int) (n number, ok bool) {
-	for i < len(text) && !isDigit(text[i]) {
+	for i < len(text) {
+		if d, _ := digitAt(text, i); d >= 0 {
+			break
+		}
 		i++
 	}
 	if i == len(text) {
@@ -48,29 +75,30 @@ func nextNumber(text string, i int) (n number, ok bool) {
 	decimal := false
 	j := i
 	for j < len(text) {
-		c := text[j]
-		switch {
-		case isDigit(c):
+		if d, size := digitAt(text, j); d >= 0 {
 			if decimal {
 				scale /= 10
-				v += float64(c-'0') * scale
+				v += float64(d) * scale
 			} else {
-				v = v*10 + float64(c-'0')
+				v = v*10 + float64(d)
 			}
-			j++
+			j += size
 			continue
-		case c == ',' && !decimal && j+3 < len(text) && isDigit(text[j+1]) && isDigit(text[j+2]) && isDigit(text[j+3]) &&
-			(j+4 == len(text) || !isDigit(text[j+4])):
-			j++
+		}
+		if size := markAt(text, j, ','); size > 0 && !decimal && threeDigits(text, j+size) {
+			j += size
 			continue
-		case c == '.' && !decimal && j+1 < len(text) && isDigit(text[j+1]):
-			decimal, scale = true, 1
-			j++
-			continue
+		}
+		if size := markAt(text, j, '.'); size > 0 && !decimal && j+size < len(text) {
+			if d, _ := digitAt(text, j+size); d >= 0 {
+				decimal, scale = true, 1
+				j += size
+				continue
+			}
 		}
 		break
 	}
-	n.e = j
+	n.e, n.digits = j, j
 	n.add(v)
 	for _, m := range multipliers {
 		if strings.HasPrefix(text[j:], m.text) {
@@ -79,7 +107,7 @@ func nextNumber(text string, i int) (n number, ok bool) {
 			break
 		}
 	}
-	before := strings.TrimRight(text[:i], " ")
+	before := strings.TrimRight(text[:i], " \u3000")
 	for _, era := range eras {
 		if strings.HasSuffix(before, era.name) {
 			n.add(era.base + v)
@@ -87,6 +115,26 @@ func nextNumber(text string, i int) (n number, ok bool) {
 		}
 	}
 	return n, true
+}
+
+// threeDigits reports whether text[i:] is exactly three digits and then no digit: what follows a thousands separator.
+func threeDigits(text string, i int) bool {
+	for range 3 {
+		if i >= len(text) {
+			return false
+		}
+		d, size := digitAt(text, i)
+		if d < 0 {
+			return false
+		}
+		i += size
+	}
+	if i < len(text) {
+		if d, _ := digitAt(text, i); d >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // kanjiDigit returns the value of a kanji numeral character and whether it is a unit (十百千) rather than a digit.
@@ -167,19 +215,22 @@ func kanjiNumber(text string) (v float64, end int, ok bool) {
 	return v, i, true
 }
 
-// sourceNumbers lists every value the folded source text states: Arabic numbers with their alternative readings,
+// sourceNumbers lists every value the source text states: Arabic numbers with their alternative readings,
 // kanji numbers, and 元年 of an era.
 func sourceNumbers(text string, vals []float64) []float64 {
 	for i := 0; i < len(text); {
 		b := text[i]
 		switch {
-		case isDigit(b):
+		case isDigit(b) || b == 0xEF:
+			d, _ := digitAt(text, i)
+			if d < 0 {
+				break
+			}
 			n, _ := nextNumber(text, i)
 			vals = append(vals, n.vals[:n.n]...)
 			i = n.e
 			continue
-		case b == 0xE3 || b == 0xE4 || b == 0xE5 || b == 0xE7 || b == 0xE9:
-			// the lead bytes of 〇, 一..九, 十, 千, 百, 万 and 零
+		case maybeKanjiNumeral(text, i):
 			if v, end, ok := kanjiNumber(text[i:]); ok {
 				vals = append(vals, v)
 				i += end
@@ -197,6 +248,26 @@ func sourceNumbers(text string, vals []float64) []float64 {
 		i += runeLen(b)
 	}
 	return vals
+}
+
+// maybeKanjiNumeral tells from the first two bytes whether text[i:] may start with a kanji numeral or 元, which is
+// much cheaper than decoding every kanji of the source: 〇 E3 80, 一七三 E4 B8, 九 E4 B9, 二五 E4 BA, 六八元 E5 85,
+// 十千 E5 8D, 四 E5 9B, 百 E7 99, 零 E9 9B.
+func maybeKanjiNumeral(text string, i int) bool {
+	if i+1 >= len(text) {
+		return false
+	}
+	switch b1 := text[i+1]; text[i] {
+	case 0xE3:
+		return b1 == 0x80
+	case 0xE4:
+		return b1 == 0xB8 || b1 == 0xB9 || b1 == 0xBA
+	case 0xE5:
+		return b1 == 0x85 || b1 == 0x8D || b1 == 0x9B
+	case 0xE7, 0xE9:
+		return b1 == 0x99 || b1 == 0x9B
+	}
+	return false
 }
 
 // runeLen is the length of the UTF-8 sequence a lead byte starts, 1 for bytes that cannot start one.

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -90,7 +91,6 @@ const (
 	useWord      useKind = iota // a hit
 	useException                // suppresses the rule's hits it overlaps
 	useExact                    // an exception that must match in case, too
-	useSynonym                  // only looked for in the source, to support a claim
 	usePlace                    // a place name of a facts rule
 )
 
@@ -173,7 +173,11 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 			rs.bounds = append(rs.bounds, boundsOf(key))
 		}
 		rs.uses[p] = append(rs.uses[p], u)
+		if u.group >= 0 {
+			rs.addSupport(u.group, key)
+		}
 	}
+	exceptions := map[int32][]string{}
 	seen := map[string]bool{}
 	for i, sp := range specs {
 		where := fmt.Sprintf("rules file: rule %d", i+1)
@@ -209,7 +213,7 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 			if !utf8.ValidString(s) {
 				return "", fmt.Errorf("%s[%d] is not valid UTF-8", field, k)
 			}
-			t := strings.TrimSpace(fl.fold(s, false, false).text)
+			t := strings.TrimSpace(fl.fold(s, false).text)
 			if t == "" {
 				return "", fmt.Errorf("%s[%d] is empty", field, k)
 			}
@@ -226,7 +230,7 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 				if len(syn) < 2 {
 					return nil, bad("synonyms[%d] needs at least two entries", k)
 				}
-				g := rs.newGroup()
+				g := rs.newGroup(ri, false)
 				for _, w := range syn {
 					t, err := folded(fmt.Sprintf("synonyms[%d]", k), 0, w)
 					if err != nil {
@@ -252,7 +256,7 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 				if cr.unlessInSource {
 					var ok bool
 					if g, ok = groupOf[lowerASCII(t)]; !ok {
-						g = rs.newGroup()
+						g = rs.newGroup(ri, false)
 						groupOf[lowerASCII(t)] = g
 					}
 				}
@@ -260,10 +264,10 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 			}
 			for _, syn := range sp.Synonyms {
 				for _, w := range syn {
-					t := lowerASCII(strings.TrimSpace(fl.fold(w, false, false).text))
+					t := lowerASCII(strings.TrimSpace(fl.fold(w, false).text))
 					if !inWords[t] {
 						inWords[t] = true
-						addUse(t, use{rule: ri, kind: useSynonym, group: groupOf[t]})
+						rs.addSupport(groupOf[t], t)
 					}
 				}
 			}
@@ -273,6 +277,7 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 					return nil, bad("%v", err)
 				}
 				addUse(t, use{rule: ri, kind: useException, group: -1})
+				exceptions[ri] = append(exceptions[ri], lowerASCII(t))
 			}
 			for k, w := range sp.ExactExceptions {
 				t, err := folded("exact_exceptions", k, w)
@@ -312,7 +317,7 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 				if len(names) == 0 {
 					return nil, bad("places[%d] is an empty list", k)
 				}
-				g := rs.newGroup()
+				g := rs.newGroup(ri, true)
 				for j, name := range names {
 					t, err := folded(fmt.Sprintf("places[%d]", k), j, name)
 					if err != nil {
@@ -347,6 +352,7 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 		rs.rules = append(rs.rules, cr)
 	}
 	rs.m = newMatcher(patterns)
+	rs.prepareSupport(exceptions)
 	rs.pool = &sync.Pool{New: func() any { return &scratch{} }}
 	return rs, nil
 }
@@ -383,9 +389,74 @@ func reasonCodes() string {
 	return strings.Join(codes, ", ")
 }
 
-func (rs *RuleSet) newGroup() int32 {
-	rs.groups++
-	return rs.groups - 1
+// supportGroup is a set of terms any of which, found in the source, supports a claim in the summary: the aliases of
+// a place (東京都, 東京, Tokyo), or the wordings of a superlative (トップシェア, シェア第1位).
+type supportGroup struct {
+	rule   int32
+	places bool
+	terms  []string // folded, lower-cased
+	// per term: boundary needs, and longer strings that contain the term but do not support the claim (the 東京都
+	// around 京都, the rule's exceptions)
+	bounds    []uint8
+	conflicts [][]conflict
+	// widthSensitive: the term has characters that folding the source can produce (Latin letters, digits and
+	// symbols from full-width forms, katakana from half-width ones), so the folded source is searched too. Kanji and
+	// hiragana terms are found in the source as it is.
+	widthSensitive []bool
+}
+
+// conflict is a string that contains a support term at offset off.
+type conflict struct {
+	text string
+	off  int
+}
+
+func (rs *RuleSet) addSupport(g int32, term string) {
+	if !slices.Contains(rs.support[g].terms, term) {
+		rs.support[g].terms = append(rs.support[g].terms, term)
+	}
+}
+
+func (rs *RuleSet) newGroup(rule int32, places bool) int32 {
+	rs.support = append(rs.support, supportGroup{rule: rule, places: places})
+	return int32(len(rs.support) - 1)
+}
+
+// prepareSupport works out, once, what each support term needs checked where it is found in a source.
+func (rs *RuleSet) prepareSupport(exceptions map[int32][]string) {
+	for g := range rs.support {
+		sg := &rs.support[g]
+		sg.bounds = make([]uint8, len(sg.terms))
+		sg.conflicts = make([][]conflict, len(sg.terms))
+		sg.widthSensitive = make([]bool, len(sg.terms))
+		for i, term := range sg.terms {
+			sg.bounds[i] = boundsOf(term)
+			sg.widthSensitive[i] = strings.IndexFunc(term, func(r rune) bool {
+				return !unicode.In(r, unicode.Han, unicode.Hiragana)
+			}) >= 0
+			longer := slices.Clone(exceptions[sg.rule])
+			if sg.places {
+				for g2, other := range rs.support {
+					if g2 != g && other.rule == sg.rule {
+						longer = append(longer, other.terms...)
+					}
+				}
+			}
+			for _, l := range longer {
+				if len(l) <= len(term) {
+					continue
+				}
+				for off := 0; ; {
+					k := strings.Index(l[off:], term)
+					if k < 0 {
+						break
+					}
+					sg.conflicts[i] = append(sg.conflicts[i], conflict{l, off + k})
+					off += k + 1
+				}
+			}
+		}
+	}
 }
 
 func lowerASCII(s string) string {

@@ -1,22 +1,28 @@
 package review
 
+import "slices"
+
 // matcher finds every occurrence of many patterns in one pass: an Aho-Corasick automaton compiled to a dense DFA over
 // byte classes. Patterns are lower-case; the class table maps upper-case ASCII to the same class as lower-case, so
 // matching ignores ASCII case without copying the text. Bytes that occur in no pattern share class 0.
 //
 // One pass costs a table load per byte whatever the number of patterns, which is what lets every rule's word list
-// run on every imported item.
+// run on every imported item. States are numbered breadth-first, so the shallow states that Japanese text keeps
+// passing through (a lead byte, a lead and a second byte, the first character of a pattern) share a few cache lines;
+// the whole default table is about 2.5 MB, but its hot part is a few tens of KB.
 type matcher struct {
 	class  [256]uint8
-	nclass uint32
-	// delta[state*nclass+class] is the next state, premultiplied by nclass and shifted left once; the low bit says
-	// that the state ends at least one pattern.
+	nclass int
+	// delta[state*nclass+class] is the next state times nclass, so that the next lookup needs no multiplication,
+	// with outFlag set when that state ends a pattern.
 	delta []uint32
 	// outs[outStart[state]:outStart[state+1]] are the patterns that end in state, longest first.
 	outStart []int32
 	outs     []int32
 	lens     []int32 // byte length of each pattern
 }
+
+const outFlag = 1 << 31
 
 // newMatcher compiles patterns (non-empty, already folded and lower-cased). Pattern i is reported as i.
 func newMatcher(patterns []string) *matcher {
@@ -27,7 +33,7 @@ func newMatcher(patterns []string) *matcher {
 			seen[p[i]] = true
 		}
 	}
-	n := uint32(1)
+	n := 1
 	for b := range 256 {
 		if seen[b] && !('A' <= b && b <= 'Z') {
 			m.class[b] = uint8(n)
@@ -42,7 +48,6 @@ func newMatcher(patterns []string) *matcher {
 	// The trie, with sparse edges while building.
 	type node struct {
 		next map[uint8]int32
-		fail int32
 		out  []int32
 	}
 	nodes := []node{{next: map[uint8]int32{}}}
@@ -62,36 +67,51 @@ func newMatcher(patterns []string) *matcher {
 		nodes[s].out = append(nodes[s].out, int32(pi))
 	}
 
-	// Breadth-first: fail links, inherited outputs and the dense table, each state's row filled from its fail row.
-	m.delta = make([]uint32, len(nodes)*int(n))
+	// Breadth-first order gives the new state numbers; each state's row is its fail state's row with its own edges
+	// written over it, and a child's fail state is what the parent's row said for that class before the override.
 	order := make([]int32, 0, len(nodes))
 	order = append(order, 0)
+	id := make([]int32, len(nodes)) // trie node -> state number
 	for q := 0; q < len(order); q++ {
-		s := order[q]
-		row := m.delta[int(s)*int(n) : int(s+1)*int(n)]
-		if s != 0 {
-			copy(row, m.delta[int(nodes[s].fail)*int(n):int(nodes[s].fail+1)*int(n)])
-			nodes[s].out = append(nodes[s].out, nodes[nodes[s].fail].out...)
-		}
-		for c, nx := range nodes[s].next {
-			if s == 0 {
-				nodes[nx].fail = 0
-			} else {
-				nodes[nx].fail = int32(m.delta[int(s)*int(n)+int(c)]>>1) / int32(n)
+		for c := range n {
+			if nx, ok := nodes[order[q]].next[uint8(c)]; ok {
+				id[nx] = int32(len(order))
+				order = append(order, nx)
 			}
-			row[c] = uint32(nx) * n << 1
-			order = append(order, nx)
 		}
 	}
-	m.outStart = make([]int32, len(nodes)+1)
-	for s := range nodes {
-		m.outStart[s] = int32(len(m.outs))
-		m.outs = append(m.outs, nodes[s].out...)
+	states := len(nodes)
+	rows := make([]int32, states*n) // next state numbers, before packing
+	fail := make([]int32, states)
+	outs := make([][]int32, states)
+	for q, node := range order {
+		row := rows[q*n : (q+1)*n]
+		outs[q] = slices.Clone(nodes[node].out)
+		if q != 0 {
+			f := int(fail[q])
+			copy(row, rows[f*n:(f+1)*n])
+			outs[q] = append(outs[q], outs[f]...)
+		}
+		for c := range n {
+			if nx, ok := nodes[node].next[uint8(c)]; ok {
+				if q != 0 {
+					fail[id[nx]] = row[c]
+				}
+				row[c] = id[nx]
+			}
+		}
 	}
-	m.outStart[len(nodes)] = int32(len(m.outs))
-	for i := range m.delta {
-		if len(nodes[m.delta[i]>>1/n].out) > 0 {
-			m.delta[i] |= 1
+	m.outStart = make([]int32, states+1)
+	for q := range states {
+		m.outStart[q] = int32(len(m.outs))
+		m.outs = append(m.outs, outs[q]...)
+	}
+	m.outStart[states] = int32(len(m.outs))
+	m.delta = make([]uint32, len(rows))
+	for i, st := range rows {
+		m.delta[i] = uint32(int(st) * n)
+		if len(outs[st]) > 0 {
+			m.delta[i] |= outFlag
 		}
 	}
 	return m
@@ -100,15 +120,19 @@ func newMatcher(patterns []string) *matcher {
 // scan calls found for every occurrence of every pattern in text, with the pattern and the byte span, in order of
 // end offset.
 func (m *matcher) scan(text string, found func(pattern int32, start, end int)) {
-	delta, class, n := m.delta, &m.class, m.nclass
+	class, delta := &m.class, m.delta
 	st := uint32(0)
 	for i := 0; i < len(text); i++ {
-		st = delta[st>>1+uint32(class[text[i]])]
-		if st&1 != 0 {
-			s := (st >> 1) / n
-			for _, p := range m.outs[m.outStart[s]:m.outStart[s+1]] {
-				found(p, i+1-int(m.lens[p]), i+1)
-			}
+		next := delta[st+uint32(class[text[i]])]
+		st = next &^ outFlag
+		if next&outFlag != 0 {
+			m.report(int(st)/m.nclass, i+1, found)
 		}
+	}
+}
+
+func (m *matcher) report(st, end int, found func(pattern int32, start, end int)) {
+	for _, p := range m.outs[m.outStart[st]:m.outStart[st+1]] {
+		found(p, end-int(m.lens[p]), end)
 	}
 }

@@ -34,7 +34,17 @@ func (r *compiledRule) styleHits(text string, add func(s, e int)) {
 		}
 	}
 	for i := 0; i < len(text); {
-		c, size := utf8.DecodeRuneInString(text[i:])
+		b := text[i]
+		if b < utf8.RuneSelf && b != '(' && b != ')' && b != '[' && b != ']' && b != '{' && b != '}' && b != '\n' &&
+			b != '!' && b != '?' {
+			i++
+			continue
+		}
+		if b >= utf8.RuneSelf && (b != 0xE2 && b != 0xE3 || i+1 < len(text) && text[i+1] != 0x80) {
+			i += runeLen(b) // brackets and sentence ends other than ASCII are in U+2000..U+203F and U+3000..U+303F
+			continue
+		}
+		c, size := decodeRune(text, i)
 		switch c {
 		case '「', '『', '(', '【', '〔', '[', '“', '《', '〈', '{':
 			depth++
