@@ -100,16 +100,21 @@ type scratch struct {
 	sum, src folder
 	cands    []cand
 	hits     []cand
+	spans    []span32
 	nums     []float64
+	lookups  int // numbers looked up in this call
 	// answers of sourceHas in this call: a summary names the same place more than once
 	known []groupAnswer
 
 	// The source is not scanned as a whole: each claim is looked up in it, first as the summary writes it, in the
 	// source as it is; the folded forms are made only when that fails.
-	source    string
-	srcFolded string // "" until made, and when it would be the source itself
-	srcState  uint8
+	source      string
+	srcFolded   string // "" until made, and when it would be the source itself
+	srcState    uint8
+	srcVariants uint8
 }
+
+type span32 struct{ s, e int32 }
 
 type groupAnswer struct {
 	group int32
@@ -120,14 +125,54 @@ type groupAnswer struct {
 const (
 	srcFoldDone = 1 << iota
 	srcNumsDone
+	srcVariantsDone
 )
+
+// Width variants a source may contain that NFKC changes into the characters of a support term.
+const (
+	wideASCII = 1 << iota // full-width Latin letters, digits and symbols (Ｔｏｋｙｏ, Ｎｏ．１)
+	halfKana              // half-width katakana (ﾄｯﾌﾟｼｪｱ)
+	compatHan             // CJK compatibility ideographs (U+F900..U+FAFF)
+)
+
+// widthVariants tells which variants text contains. All three live behind the lead byte EF, which Go finds fast.
+func widthVariants(text string) uint8 {
+	var v uint8
+	for i := 0; ; {
+		k := strings.IndexByte(text[i:], 0xEF)
+		if k < 0 || i+k+2 >= len(text) {
+			return v
+		}
+		i += k
+		switch b1, b2 := text[i+1], text[i+2]; {
+		case 0xA4 <= b1 && b1 <= 0xAB:
+			v |= compatHan
+		case b1 == 0xBC && b2 >= 0x81 && !(b2 == 0x88 || b2 == 0x89 || b2 == 0x9A || b2 == 0x81 || b2 == 0x9F || b2 == 0x8C):
+			v |= wideASCII // not counting （）：！？， which no support term contains
+		case b1 == 0xBD && b2 <= 0x9D: // not ～ either, common as a wave dash
+			v |= wideASCII
+		case b1 == 0xBD && b2 >= 0xA6 || b1 == 0xBE && b2 <= 0x9F:
+			v |= halfKana
+		}
+		i++
+	}
+}
+
+// sourceVariants returns widthVariants of the source, working it out on first use.
+func (sc *scratch) sourceVariants() uint8 {
+	if sc.srcState&srcVariantsDone == 0 {
+		sc.srcState |= srcVariantsDone
+		sc.srcVariants = widthVariants(sc.source)
+	}
+	return sc.srcVariants
+}
 
 // Check runs every rule over a summary, with its source text for the rules that compare against it. Hints come
 // back ordered by position; a summary with no hints gets an empty, non-nil slice.
 func (rs *RuleSet) Check(summary, source string) []Hint {
 	sc := rs.pool.Get().(*scratch)
 	defer rs.pool.Put(sc)
-	sc.source, sc.srcFolded, sc.srcState, sc.known = source, "", 0, sc.known[:0]
+	sc.source, sc.srcFolded, sc.srcState, sc.known, sc.lookups = source, "", 0, sc.known[:0], 0
 
 	view := sc.sum.fold(summary, false)
 	text := view.text
@@ -159,7 +204,7 @@ func (rs *RuleSet) Check(summary, source string) []Hint {
 			}
 		}
 	}
-	sc.hits = leftmostLongest(sc.cands, sc.hits[:0])
+	sc.hits = leftmostLongest(sc.cands, sc.hits[:0], rs.m.maxLen)
 
 	// Claims the source makes itself are not flagged: a superlative it states, a place it names.
 	kept := sc.hits[:0]
@@ -171,18 +216,37 @@ func (rs *RuleSet) Check(summary, source string) []Hint {
 	}
 	sc.hits = kept
 
-	words := len(sc.hits)
+	// word hits as disjoint spans in order, so that numbers inside them are skipped in one sweep
+	sc.spans = sc.spans[:0]
+	for _, h := range sc.hits {
+		if h.kind == useWord {
+			sc.spans = append(sc.spans, span32{h.s, h.e})
+		}
+	}
+	slices.SortFunc(sc.spans, func(a, b span32) int { return int(a.s - b.s) })
 	for ri := range rs.rules {
 		r := &rs.rules[ri]
 		switch {
 		case r.numbers:
+			covered := 0 // sc.spans before this one end before the current number
 			for i := 0; ; {
 				n, ok := nextNumber(text, i)
 				if !ok {
 					break
 				}
 				i = n.e
-				if !coveredByWord(sc.hits[:words], n.s, n.e) && !sc.sourceHasNumber(text[n.s:n.digits], n) {
+				for covered < len(sc.spans) && int(sc.spans[covered].e) <= n.s {
+					covered++
+				}
+				// the 1 of No.1, the 20 of 20XX: the reviewer sees that hint already
+				inWord := false
+				for k := covered; k < len(sc.spans) && int(sc.spans[k].s) < n.e; k++ {
+					if int(sc.spans[k].e) > n.s {
+						inWord = true
+						break
+					}
+				}
+				if !inWord && !sc.sourceHasNumber(text[n.s:n.digits], n) {
 					e := n.e
 					for _, u := range r.units {
 						if strings.HasPrefix(text[e:], u) {
@@ -238,7 +302,8 @@ func perUnit(rest string) bool {
 
 // leftmostLongest drops, per rule, the matches that overlap one of the rule's exceptions, then keeps the leftmost,
 // longest of overlapping matches: 東京都 is one place, not 東京 and 京都.
-func leftmostLongest(cands, out []cand) []cand {
+// Exceptions are never longer than maxLen, which bounds how far back one can overlap a match.
+func leftmostLongest(cands, out []cand, maxLen int) []cand {
 	// Matches arrive ordered by end offset, so within a rule they are nearly in (start, longest first) order already:
 	// an insertion sort by rule, then start, then end, does little work. Long lists (a pathological summary) take
 	// the general sort.
@@ -269,12 +334,28 @@ func leftmostLongest(cands, out []cand) []cand {
 		}
 		group := cands[i:j]
 		end := int32(-1)
+		lo := 0 // exceptions before lo end before every match still to come
 		for _, c := range group {
-			if c.kind == useException || c.s < end || overlapsException(group, c) {
+			if c.kind == useException || c.s < end {
 				continue
 			}
-			out = append(out, c)
-			end = c.e
+			for lo < len(group) && (group[lo].kind != useException || int(group[lo].s)+maxLen <= int(c.s)) && group[lo].s < c.s {
+				lo++
+			}
+			overlaps := false
+			for _, x := range group[lo:] {
+				if x.s >= c.e {
+					break
+				}
+				if x.kind == useException && x.e > c.s {
+					overlaps = true
+					break
+				}
+			}
+			if !overlaps {
+				out = append(out, c)
+				end = c.e
+			}
 		}
 		i = j
 	}
@@ -289,29 +370,6 @@ func candBefore(a, b cand) bool {
 		return a.s < b.s
 	}
 	return a.e > b.e
-}
-
-func overlapsException(group []cand, c cand) bool {
-	for _, x := range group {
-		if x.s >= c.e {
-			break
-		}
-		if x.kind == useException && x.e > c.s {
-			return true
-		}
-	}
-	return false
-}
-
-// coveredByWord reports whether a number lies inside a word hit (the 1 of No.1, the 20 of 20XX): the reviewer sees
-// that hint already.
-func coveredByWord(hits []cand, s, e int) bool {
-	for _, h := range hits {
-		if h.kind == useWord && int(h.s) < e && s < int(h.e) {
-			return true
-		}
-	}
-	return false
 }
 
 // foldedSource returns the source in NFKC form, or "" when that is the source itself.
@@ -343,9 +401,10 @@ func (sc *scratch) searchSupport(sg *supportGroup) bool {
 			return true
 		}
 	}
-	if f := sc.foldedSource(); f != "" {
+	if v := sc.sourceVariants(); sg.anyVariant&v != 0 {
+		f := sc.foldedSource()
 		for i, term := range sg.terms {
-			if sg.widthSensitive[i] && containsTerm(f, term, sg.bounds[i], sg.conflicts[i]) {
+			if sg.variants[i]&v != 0 && containsTerm(f, term, sg.bounds[i], sg.conflicts[i]) {
 				return true
 			}
 		}
@@ -456,15 +515,19 @@ func hasLetter(s string) bool {
 // a search), or in any form it could take there (full-width, 1,200 for 1200, 平成15 for 2003, 1万 for 10000, 百 for
 // 100), from an index of the source's numbers built on first need.
 func (sc *scratch) sourceHasNumber(digits string, n number) bool {
-	if containsNumber(sc.source, digits) {
+	// A search per number is cheapest for the few numbers of a real summary; a summary full of numbers is answered
+	// from the index, which keeps a pathological one linear in size.
+	sc.lookups++
+	if sc.lookups <= 16 && containsNumber(sc.source, digits) {
 		return true
 	}
 	if sc.srcState&srcNumsDone == 0 {
 		sc.srcState |= srcNumsDone
 		sc.nums = sourceNumbers(sc.source, sc.nums[:0])
+		slices.Sort(sc.nums)
 	}
 	for _, v := range n.vals[:n.n] {
-		if slices.Contains(sc.nums, v) {
+		if _, ok := slices.BinarySearch(sc.nums, v); ok {
 			return true
 		}
 	}

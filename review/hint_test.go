@@ -375,3 +375,21 @@ func TestFoldIsNFKC(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckLargeInput runs summaries near the size limit made of what each rule reacts to, to catch work that grows
+// faster than the input (a quadratic step would take minutes here, not milliseconds).
+func TestCheckLargeInput(t *testing.T) {
+	rs := DefaultRules()
+	units := []string{"担当社員の我々は", "1,234名と5.6%、", "東京都の京都、", "です。である。", "〇〇XXX[会社名]", "トップシェア！"}
+	for _, u := range units {
+		t.Run(u, func(t *testing.T) {
+			summary := strings.Repeat(u, (512<<10)/len(u))
+			source := strings.Repeat("北海道の会社。１２３名。", (256<<10)/30)
+			hints := rs.Check(summary, source)
+			if len(hints) == 0 && u != "担当社員の我々は" {
+				t.Errorf("no hints on %d bytes of %q", len(summary), u)
+			}
+			checkInvariants(t, rs, summary, hints[:min(len(hints), 50)])
+		})
+	}
+}

@@ -399,10 +399,10 @@ type supportGroup struct {
 	// around 京都, the rule's exceptions)
 	bounds    []uint8
 	conflicts [][]conflict
-	// widthSensitive: the term has characters that folding the source can produce (Latin letters, digits and
-	// symbols from full-width forms, katakana from half-width ones), so the folded source is searched too. Kanji and
-	// hiragana terms are found in the source as it is.
-	widthSensitive []bool
+	// variants: which width variants in a source could hide the term (see widthVariants); only then is the
+	// folded source searched too.
+	variants   []uint8
+	anyVariant uint8
 }
 
 // conflict is a string that contains a support term at offset off.
@@ -428,12 +428,20 @@ func (rs *RuleSet) prepareSupport(exceptions map[int32][]string) {
 		sg := &rs.support[g]
 		sg.bounds = make([]uint8, len(sg.terms))
 		sg.conflicts = make([][]conflict, len(sg.terms))
-		sg.widthSensitive = make([]bool, len(sg.terms))
+		sg.variants = make([]uint8, len(sg.terms))
 		for i, term := range sg.terms {
 			sg.bounds[i] = boundsOf(term)
-			sg.widthSensitive[i] = strings.IndexFunc(term, func(r rune) bool {
-				return !unicode.In(r, unicode.Han, unicode.Hiragana)
-			}) >= 0
+			for _, r := range term {
+				switch {
+				case r < utf8.RuneSelf:
+					sg.variants[i] |= wideASCII
+				case isKatakana(r):
+					sg.variants[i] |= halfKana
+				case unicode.Is(unicode.Han, r):
+					sg.variants[i] |= compatHan
+				}
+			}
+			sg.anyVariant |= sg.variants[i]
 			longer := slices.Clone(exceptions[sg.rule])
 			if sg.places {
 				for g2, other := range rs.support {
