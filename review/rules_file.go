@@ -231,8 +231,8 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 					return nil, bad("synonyms[%d] needs at least two entries", k)
 				}
 				g := rs.newGroup(ri, false)
-				for _, w := range syn {
-					t, err := folded(fmt.Sprintf("synonyms[%d]", k), 0, w)
+				for j, w := range syn {
+					t, err := folded(fmt.Sprintf("synonyms[%d]", k), j, w)
 					if err != nil {
 						return nil, bad("%v", err)
 					}
