@@ -206,9 +206,15 @@ func (rs *RuleSet) Check(summary, source string) []Hint {
 	}
 	sc.hits = leftmostLongest(sc.cands, sc.hits[:0], rs.m.maxLen)
 
-	// Claims the source makes itself are not flagged: a superlative it states, a place it names.
+	// Claims the source makes itself are not flagged: a superlative it states, a place it names. Without a source
+	// there is nothing to check facts against, and flagging every number and place would only teach reviewers to
+	// ignore the rule.
+	noSource := strings.TrimSpace(source) == ""
 	kept := sc.hits[:0]
 	for _, h := range sc.hits {
+		if h.kind == usePlace && noSource {
+			continue
+		}
 		if h.group >= 0 && (h.kind == usePlace || rs.rules[h.rule].unlessInSource) && sc.sourceHas(rs, h.group) {
 			continue
 		}
@@ -227,7 +233,7 @@ func (rs *RuleSet) Check(summary, source string) []Hint {
 	for ri := range rs.rules {
 		r := &rs.rules[ri]
 		switch {
-		case r.numbers:
+		case r.numbers && !noSource:
 			covered := 0 // sc.spans before this one end before the current number
 			for i := 0; ; {
 				n, ok := nextNumber(text, i)

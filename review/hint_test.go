@@ -81,6 +81,8 @@ func TestCheckCases(t *testing.T) {
 		{"style: quoted sentences and noun endings do not count", "「良い品を作る。」を掲げています。JCSS登録事業者。", "", []span{}},
 		{"half-width katakana folds", "ｶﾞｲﾄﾞ付きのツアーです。", "", []span{}},
 		{"empty summary", "", "source", []span{}},
+		{"no source: facts are not checked, superlatives are", "札幌で1978年創業のトップシェア企業です。", " ",
+			[]span{{"superlative", "トップシェア"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
