@@ -89,10 +89,11 @@ type ruleScore struct {
 	items             int // items that expect the rule
 }
 
-func (s ruleScore) recall() float64    { return ratio(s.found, s.labels) }
-func (s ruleScore) precision() float64 { return ratio(s.rightHints, s.hints) }
+func (s ruleScore) recall() float64    { return share(s.found, s.labels) }
+func (s ruleScore) precision() float64 { return share(s.rightHints, s.hints) }
 
-func ratio(a, b int) float64 {
+// share is a/b, and 1 when there is nothing to count (no labels: nothing missed).
+func share(a, b int) float64 {
 	if b == 0 {
 		return 1
 	}
@@ -167,11 +168,11 @@ func TestEvalSet(t *testing.T) {
 		s := scores[id]
 		t.Logf("%-17s %6d %6d %7.3f %7d %9.3f", id, s.items, s.labels, s.recall(), s.hints, s.precision())
 	}
-	cleanRate := ratio(cleanFlagged, clean)
+	cleanRate := share(cleanFlagged, clean)
 	t.Logf("clean summaries with a hint: %d of %d (%.1f%%)", cleanFlagged, clean, 100*cleanRate)
 	for _, p := range batchOrder {
 		b := batches[p]
-		t.Logf("batch %-3s labels found %3d of %3d (%.3f), clean flagged %d of %d", p, b.found, b.labels, ratio(b.found, b.labels), b.flagged, b.clean)
+		t.Logf("batch %-3s labels found %3d of %3d (%.3f), clean flagged %d of %d", p, b.found, b.labels, share(b.found, b.labels), b.flagged, b.clean)
 	}
 	if report.Len() > 0 {
 		t.Logf("misses and hints no label expects:\n%s", report.String())
