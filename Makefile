@@ -67,8 +67,10 @@ test-e2e: $(BIN)
 test-desktop: $(BIN)
 	@[ ! -x scripts/desktop-smoke.sh ] || scripts/desktop-smoke.sh $(BIN)
 
+# The scale benchmarks (1,000,000 items; ITEMS=5000000 for the full population); results go to docs/benchmarks.md.
+ITEMS ?= 1000000
 bench: build
-	@[ ! -x bench/run.sh ] || bench/run.sh
+	go run ./bench --items $(ITEMS) --bin $(BIN)
 
 clean:
 	rm -rf build/bin frontend/dist/assets frontend/dist/index.html
