@@ -38,7 +38,9 @@ func (r *report) add(name string, value float64, baseline string, baseValue floa
 	fmt.Fprintf(os.Stderr, "bench: %s = %s %s %s\n", name, num(value), base, ratio)
 }
 
-func (r *report) note(format string, args ...any) { r.notes = append(r.notes, fmt.Sprintf(format, args...)) }
+func (r *report) note(format string, args ...any) {
+	r.notes = append(r.notes, fmt.Sprintf(format, args...))
+}
 
 func (r *report) table(title, body string) {
 	r.tables = append(r.tables, "**"+title+"**\n\n"+body)
