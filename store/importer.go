@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"reviewdesk/review"
@@ -195,14 +196,12 @@ func (im *Import) putChunk(chunk []Prepared, outcomes []Outcome, errs []error) e
 		im.counts.Added++
 		sources = append(sources, seq, p.Item.Source)
 		for _, c := range p.Item.Criteria() {
-			scores = append(scores, c, p.Item.Scores[c], seq)
+			scores = append(scores, c, p.Item.Score, p.Item.Scores[c], seq)
 			nScores++
 		}
-		for j, h := range p.Hints {
-			if j == 0 || p.Hints[j-1].Rule != h.Rule {
-				hints = append(hints, h.Rule, seq)
-				nHints++
-			}
+		for _, rule := range hintRules(p.Hints) {
+			hints = append(hints, rule, p.Item.Score, seq)
+			nHints++
 		}
 		if im.rubric.Discards(p.Item.Score) {
 			if err := im.discard(seq, 1, p.RulesVersion); err != nil {
@@ -268,9 +267,9 @@ func (im *Import) multiStmt(table string, n int) (*sql.Stmt, error) {
 	case "sources":
 		head, row = `INSERT INTO sources (seq, text) VALUES `, `(?,?)`
 	case "item_scores":
-		head, row = `INSERT OR IGNORE INTO item_scores (criterion, points, seq) VALUES `, `(?,?,?)`
+		head, row = `INSERT OR IGNORE INTO item_scores (criterion, score, points, seq) VALUES `, `(?,?,?,?)`
 	case "item_hints":
-		head, row = `INSERT OR IGNORE INTO item_hints (rule, seq) VALUES `, `(?,?)`
+		head, row = `INSERT OR IGNORE INTO item_hints (rule, score, seq) VALUES `, `(?,?,?)`
 	case "fts_pending":
 		head, row = `INSERT OR IGNORE INTO fts_pending (seq) VALUES `, `(?)`
 	}
@@ -388,11 +387,9 @@ func encodeItem(it *review.Item, hints []review.Hint) (scores, meta, hintJSON st
 // for the search index.
 func (im *Import) putDetails(seq int64, p *Prepared) error {
 	it := p.Item
-	for i, h := range p.Hints {
-		if i > 0 && p.Hints[i-1].Rule == h.Rule {
-			continue
-		}
-		if _, err := im.tx.ExecContext(im.ctx, `INSERT OR IGNORE INTO item_hints (rule, seq) VALUES (?, ?)`, h.Rule, seq); err != nil {
+	for _, rule := range hintRules(p.Hints) {
+		if _, err := im.tx.ExecContext(im.ctx, `INSERT OR IGNORE INTO item_hints (rule, score, seq) VALUES (?, ?, ?)`,
+			rule, it.Score, seq); err != nil {
 			return fmt.Errorf("import %s: hint: %w", it.ID, err)
 		}
 	}
@@ -400,7 +397,8 @@ func (im *Import) putDetails(seq int64, p *Prepared) error {
 		if math.IsNaN(v) {
 			continue
 		}
-		if _, err := im.tx.ExecContext(im.ctx, `INSERT OR IGNORE INTO item_scores (criterion, points, seq) VALUES (?, ?, ?)`, c, v, seq); err != nil {
+		if _, err := im.tx.ExecContext(im.ctx, `INSERT OR IGNORE INTO item_scores (criterion, score, points, seq) VALUES (?, ?, ?, ?)`,
+			c, it.Score, v, seq); err != nil {
 			return fmt.Errorf("import %s: score: %w", it.ID, err)
 		}
 	}
@@ -521,4 +519,15 @@ func (im *Import) PutDecision(d review.Decision, double bool) error {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}
 	return nil
+}
+
+// hintRules lists the distinct rules of hints, in order of first appearance.
+func hintRules(hints []review.Hint) []string {
+	var rules []string
+	for _, h := range hints {
+		if !slices.Contains(rules, h.Rule) {
+			rules = append(rules, h.Rule)
+		}
+	}
+	return rules
 }
