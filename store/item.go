@@ -102,8 +102,12 @@ func (s *Store) Items(ctx context.Context, f review.ItemFilter) (review.Page, er
 	}
 	q := listQuery(f)
 	page := review.Page{Items: []review.Record{}, Limit: f.Limit, Offset: f.Offset}
+	limit, offset := f.Limit, f.Offset
+	if q.paged {
+		offset = 0
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+itemColumns+` FROM `+q.from+q.where+` ORDER BY `+q.order+` LIMIT ? OFFSET ?`,
-		append(q.args, f.Limit, f.Offset)...)
+		append(q.args, limit, offset)...)
 	if err != nil {
 		return page, fmt.Errorf("list items: %w", err)
 	}
@@ -131,8 +135,11 @@ func (s *Store) Items(ctx context.Context, f review.ItemFilter) (review.Page, er
 		}
 		page.Items[i].Decision = d
 	}
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+q.from+q.where+` LIMIT ?)`,
-		append(q.args, countCap+1)...).Scan(&page.Total); err != nil {
+	count, countArgs := `SELECT count(*) FROM (SELECT 1 FROM `+q.from+q.where+` LIMIT ?)`, q.args
+	if q.count != "" {
+		count, countArgs = q.count, q.countArgs
+	}
+	if err := s.read.QueryRowContext(ctx, count, append(countArgs, countCap+1)...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count items: %w", err)
 	}
 	if page.Total > countCap {
@@ -144,6 +151,17 @@ func (s *Store) Items(ctx context.Context, f review.ItemFilter) (review.Page, er
 type query struct {
 	from, where, order string
 	args               []any
+	// paged: from already pages (LIMIT and OFFSET inside); count and countArgs replace the generic count.
+	paged     bool
+	count     string
+	countArgs []any
+}
+
+// onlySearch reports whether a filter is a text search alone, in import order.
+func onlySearch(f review.ItemFilter) bool {
+	return f.Query != "" && len(f.Status) == 0 && f.MinScore == nil && f.MaxScore == nil && f.Criterion == "" &&
+		f.Rule == "" && f.Batch == "" && f.Reviewer == "" && !f.Changed &&
+		(f.Sort == review.SortScoreDesc || f.Sort == review.SortImported)
 }
 
 // listQuery builds the list's SQL. The table a query is driven from decides which index orders the page: with the
@@ -188,20 +206,34 @@ func listQuery(f review.ItemFilter) query {
 			add("0")
 			break
 		}
-		// Indexed items through FTS; items still waiting for the indexer by scanning their text.
+		// Indexed items through FTS; items still waiting for the indexer by scanning their text. An index entry
+		// counts only for the item's current revision.
 		var scan []string
 		var scanArgs []any
 		for _, term := range strings.Fields(f.Query) {
 			scan = append(scan, "instr(lower(items.company || ' ' || items.summary), lower(?)) > 0")
 			scanArgs = append(scanArgs, term)
 		}
-		q.from = `(SELECT p.seq AS seq FROM fts_pending p JOIN items ON items.seq = p.seq WHERE ` + strings.Join(scan, " AND ") + `
-			UNION SELECT items.seq FROM (SELECT docid FROM item_fts WHERE item_fts MATCH ?) AS f
-			JOIN items ON items.seq = f.docid >> 8 AND (f.docid & 255) = (items.revision & 255)) AS m
-			JOIN items ON items.seq = m.seq`
-		q.args = append(append(q.args, scanArgs...), m)
+		matches := `SELECT docid >> 8 AS seq, docid & 255 AS rev FROM item_fts WHERE item_fts MATCH ?
+			UNION ALL SELECT items.seq, items.revision & 255 FROM fts_pending p CROSS JOIN items ON items.seq = p.seq
+			WHERE ` + strings.Join(scan, " AND ")
+		matchArgs := append([]any{m}, scanArgs...)
+		if onlySearch(f) {
+			// Page the matches before touching the items table: a common word matches a large share of a
+			// million items, and joining them all to page fifty would cost seconds.
+			q.from = `(SELECT seq, rev FROM (` + matches + `) ORDER BY seq LIMIT ? OFFSET ?) AS m
+				JOIN items ON items.seq = m.seq AND (items.revision & 255) = m.rev`
+			q.args = append(matchArgs, f.Limit, f.Offset)
+			q.count = `SELECT count(*) FROM (SELECT 1 FROM (` + matches + `) LIMIT ?)`
+			q.countArgs = matchArgs
+			q.order, q.paged = "m.seq", true
+			return q
+		}
+		// In import order, the sorted matches stream through the join and the page stops the scan.
+		q.from = `(SELECT seq, rev FROM (` + matches + `) ORDER BY seq) AS m CROSS JOIN items ON items.seq = m.seq AND (items.revision & 255) = m.rev`
+		q.args = append(q.args, matchArgs...)
 		if byScore {
-			q.order = "items.seq"
+			q.order = "m.seq"
 		}
 	case f.Reviewer != "" && byScore:
 		q.from = "decisions d JOIN items ON items.seq = d.seq AND items.decision = d.id"
