@@ -1,0 +1,380 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"reviewdesk/review"
+)
+
+// ExportTarget is what the database knows about one exported table: the Delta txn appId its exports carry, the
+// last txn version it has seen committed and the table version its gold_rows reflect.
+type ExportTarget struct {
+	ID         int64      `json:"id"`
+	Key        string     `json:"key"`
+	AppID      string     `json:"app_id"`
+	Txn        int64      `json:"txn"`
+	Version    int64      `json:"version"`
+	ExportedAt *time.Time `json:"exported_at,omitempty"`
+}
+
+// ExportTarget returns the target with the given key, creating it (with no rows, at version -1) the first time.
+func (s *Store) ExportTarget(ctx context.Context, key, appID string) (ExportTarget, error) {
+	t := ExportTarget{Key: key, AppID: appID}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO export_targets (key, app_id) VALUES (?, ?) ON CONFLICT(key) DO NOTHING`,
+			key, appID); err != nil {
+			return err
+		}
+		var at sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT id, app_id, txn, version, exported_at FROM export_targets WHERE key = ?`, key).
+			Scan(&t.ID, &t.AppID, &t.Txn, &t.Version, &at); err != nil {
+			return err
+		}
+		t.ExportedAt = nullMillis(at)
+		return nil
+	})
+	if err != nil {
+		return t, fmt.Errorf("export target %s: %w", key, err)
+	}
+	return t, nil
+}
+
+// GoldFiles returns the data files (with their row counts) that the database believes the target's table holds.
+func (s *Store) GoldFiles(ctx context.Context, target int64) (map[string]int64, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT file, rows FROM gold_files WHERE target = ?`, target)
+	if err != nil {
+		return nil, fmt.Errorf("list gold files: %w", err)
+	}
+	defer rows.Close()
+	files := map[string]int64{}
+	for rows.Next() {
+		var f string
+		var n int64
+		if err := rows.Scan(&f, &n); err != nil {
+			return nil, fmt.Errorf("list gold files: %w", err)
+		}
+		files[f] = n
+	}
+	return files, rows.Err()
+}
+
+// GoldKey is what identifies one row of the gold table: the item, and the decision and item version it shows.
+type GoldKey struct {
+	ID       string
+	Decision int64
+	Version  int64
+}
+
+// GoldSync brings a target's bookkeeping up to a table version: the files it no longer holds go, the files it
+// gained come with their rows.
+type GoldSync struct {
+	Target  int64
+	Version int64
+	Txn     int64
+	Removed []string
+	Added   []string
+	// ExportedAt, when set, records the time of the export that made this version.
+	ExportedAt time.Time
+}
+
+// SyncGold applies a GoldSync in one transaction. keys reads the rows of one added file and passes each to put.
+func (s *Store) SyncGold(ctx context.Context, g GoldSync, keys func(file string, put func(GoldKey) error) error) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, f := range g.Removed {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM gold_rows WHERE target = ? AND file = ?`, g.Target, f); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM gold_files WHERE target = ? AND file = ?`, g.Target, f); err != nil {
+				return err
+			}
+		}
+		if len(g.Added) > 0 {
+			put, err := tx.PrepareContext(ctx, `INSERT INTO gold_rows (target, id, decision, version, file) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT(target, id) DO UPDATE SET decision = excluded.decision, version = excluded.version, file = excluded.file`)
+			if err != nil {
+				return err
+			}
+			defer put.Close()
+			for _, f := range g.Added {
+				var n int64
+				if err := keys(f, func(k GoldKey) error {
+					n++
+					_, err := put.ExecContext(ctx, g.Target, k.ID, k.Decision, k.Version, f)
+					return err
+				}); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO gold_files (target, file, rows) VALUES (?, ?, ?)`,
+					g.Target, f, n); err != nil {
+					return err
+				}
+			}
+		}
+		var at any
+		if !g.ExportedAt.IsZero() {
+			at = millis(g.ExportedAt)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE export_targets SET version = ?, txn = max(txn, ?), exported_at = coalesce(?, exported_at)
+			WHERE id = ?`, g.Version, g.Txn, at, g.Target)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sync gold bookkeeping of target %d to version %d: %w", g.Target, g.Version, err)
+	}
+	return nil
+}
+
+// GoldRow is one approved item as the gold table holds it. OriginalSummary and the scores are those of the revision
+// the decision judged, which a later re-import may have replaced.
+type GoldRow struct {
+	ID              string
+	Company         string
+	Summary         string
+	OriginalSummary string
+	Verdict         review.Verdict
+	Scores          map[string]float64
+	Score           float64
+	MaxScore        float64
+	Checks          map[string]bool
+	Reasons         []string
+	Reviewer        string
+	ReviewedAt      time.Time
+	Seconds         float64
+	RulesVersion    string
+	HintRules       []string
+	Batch           string
+	SourceSHA256    string
+	Generator       string
+	Judge           string
+	PromptVersion   string
+	DecisionID      int64
+	ItemVersion     int64
+}
+
+// approvedItems is the condition for an item whose current decision releases it to the gold table. An item waiting
+// for its blind second review is not released yet: the second reviewer may disagree. The "+" keeps SQLite from
+// using the status index, so that the rows come in seq order without a sort.
+const approvedItems = `+items.status IN ('accepted', 'edited') AND items.overlap != 1
+	AND d.verdict IN ('accepted', 'edited') AND d.undone_at IS NULL`
+
+// hintRules lists the distinct rule ids of an item's hints, separated by U+001F.
+const hintRules = `(SELECT group_concat(rule, char(31)) FROM
+	(SELECT DISTINCT json_extract(value, '$.rule') AS rule FROM json_each(items.hints) ORDER BY 1))`
+
+const goldQuery = `SELECT items.id, items.company, d.final_text, coalesce(r.summary, items.summary), d.verdict,
+	coalesce(r.scores, items.scores), coalesce(r.score, items.score), items.max_score, d.checks, d.reasons, d.reviewer,
+	d.ended_at, d.seconds, d.rules_version, ` + hintRules + `, items.batch, items.source_sha256, items.generator,
+	items.judge, items.prompt_version, d.id, items.version
+	FROM items JOIN decisions d ON d.id = items.decision
+	LEFT JOIN item_revisions r ON r.seq = items.seq AND r.revision = d.revision
+	LEFT JOIN gold_rows g ON g.target = ? AND g.id = items.id
+	WHERE ` + approvedItems + ` AND (g.version IS NULL OR g.version != items.version)
+	ORDER BY items.seq`
+
+// GoldChanges reads, from one snapshot of the database, what the target's table must change to match it. stale
+// gets each row the table holds whose item changed since it was exported (reopened, decided again, undone, revised,
+// deleted), grouped by file; then fresh gets every approved item the table lacks or holds stale, in item order. The
+// row passed to fresh is reused: copy what must outlive the call.
+func (s *Store) GoldChanges(ctx context.Context, target int64, stale func(id, file string) error, fresh func(*GoldRow) error) error {
+	return s.readSnapshot(ctx, "read gold changes", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT g.id, g.file FROM gold_rows g LEFT JOIN items ON items.id = g.id
+			WHERE g.target = ? AND (items.seq IS NULL OR items.version != g.version) ORDER BY g.file, g.id`, target)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, file string
+			if err := rows.Scan(&id, &file); err != nil {
+				return err
+			}
+			if err := stale(id, file); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return scanGold(ctx, tx, target, fresh)
+	})
+}
+
+// GoldRows streams every approved item in item order, for exports that write the whole table each time.
+func (s *Store) GoldRows(ctx context.Context, fn func(*GoldRow) error) error {
+	return s.readSnapshot(ctx, "read gold rows", func(tx *sql.Tx) error { return scanGold(ctx, tx, 0, fn) })
+}
+
+// CountGold returns how many items are approved for the gold table.
+func (s *Store) CountGold(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM items JOIN decisions d ON d.id = items.decision WHERE `+approvedItems).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count gold rows: %w", err)
+	}
+	return n, nil
+}
+
+func (s *Store) readSnapshot(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	tx, err := s.read.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}
+
+func scanGold(ctx context.Context, tx *sql.Tx, target int64, fn func(*GoldRow) error) error {
+	rows, err := tx.QueryContext(ctx, goldQuery, target)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		r                       GoldRow
+		scores, checks, reasons string
+		ended                   int64
+		hints                   sql.NullString
+	)
+	for rows.Next() {
+		if err := rows.Scan(&r.ID, &r.Company, &r.Summary, &r.OriginalSummary, &r.Verdict, &scores, &r.Score, &r.MaxScore,
+			&checks, &reasons, &r.Reviewer, &ended, &r.Seconds, &r.RulesVersion, &hints, &r.Batch, &r.SourceSHA256,
+			&r.Generator, &r.Judge, &r.PromptVersion, &r.DecisionID, &r.ItemVersion); err != nil {
+			return err
+		}
+		r.ReviewedAt = fromMillis(ended)
+		if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
+			return err
+		}
+		r.HintRules = splitRules(r.HintRules[:0], hints.String)
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func decodeDetails(id, scores, checks, reasons string, sc *map[string]float64, ch *map[string]bool, rs *[]string) error {
+	*sc, *ch, *rs = nil, nil, nil
+	if err := json.Unmarshal([]byte(scores), sc); err != nil {
+		return fmt.Errorf("item %s: scores: %w", id, err)
+	}
+	if checks != "{}" && checks != "" {
+		if err := json.Unmarshal([]byte(checks), ch); err != nil {
+			return fmt.Errorf("item %s: checks: %w", id, err)
+		}
+	}
+	if reasons != "[]" && reasons != "" {
+		if err := json.Unmarshal([]byte(reasons), rs); err != nil {
+			return fmt.Errorf("item %s: reasons: %w", id, err)
+		}
+	}
+	return nil
+}
+
+func splitRules(dst []string, s string) []string {
+	if s == "" {
+		return dst
+	}
+	return append(dst, strings.Split(s, "\x1f")...)
+}
+
+// DecisionRow is one decision with what it was made on, for the feedback datasets.
+type DecisionRow struct {
+	DecisionID int64
+	ID         string
+	Company    string
+	Revision   int
+	Verdict    review.Verdict
+	// Current is set for the decision that stands for its item; undone and superseded ones are history.
+	Current         bool
+	UndoneAt        *time.Time
+	FinalText       string
+	OriginalSummary string
+	Scores          map[string]float64
+	Score           float64
+	MaxScore        float64
+	Reasons         []string
+	Checks          map[string]bool
+	Comment         string
+	Reviewer        string
+	StartedAt       time.Time
+	EndedAt         time.Time
+	Seconds         float64
+	RulesVersion    string
+	HintRules       []string
+	// Hints is the item's hints as JSON (review.Hint), with spans and messages.
+	Hints         string
+	Batch         string
+	SourceSHA256  string
+	Generator     string
+	Judge         string
+	PromptVersion string
+	// Source is the source text, read only when DecisionQuery.Source asks for it.
+	Source string
+}
+
+// DecisionQuery chooses the decisions DecisionRows reads.
+type DecisionQuery struct {
+	// Current reads only the decision that stands for each item, and only reviewed ones (accepted, edited, rejected).
+	Current bool
+	// Source reads the source texts too.
+	Source bool
+}
+
+// DecisionRows streams decisions in id order (the order they were made). The row passed to fn is reused.
+func (s *Store) DecisionRows(ctx context.Context, q DecisionQuery, fn func(*DecisionRow) error) error {
+	source, join, where := `''`, ``, ``
+	if q.Source {
+		source, join = `coalesce(src.text, '')`, `LEFT JOIN sources src ON src.seq = items.seq`
+	}
+	if q.Current {
+		where = `WHERE items.decision = d.id AND d.undone_at IS NULL AND d.verdict IN ('accepted', 'edited', 'rejected')
+			AND items.overlap != 1`
+	}
+	query := `SELECT d.id, items.id, items.company, d.revision, d.verdict, coalesce(items.decision = d.id, 0), d.undone_at,
+		d.final_text, coalesce(r.summary, items.summary), coalesce(r.scores, items.scores), coalesce(r.score, items.score),
+		items.max_score, d.reasons, d.checks, d.comment, d.reviewer, d.started_at, d.ended_at, d.seconds, d.rules_version,
+		` + hintRules + `, items.hints, items.batch, items.source_sha256, items.generator, items.judge, items.prompt_version, ` + source + `
+		FROM decisions d JOIN items ON items.seq = d.seq
+		LEFT JOIN item_revisions r ON r.seq = items.seq AND r.revision = d.revision ` + join + ` ` + where + ` ORDER BY d.id`
+	return s.readSnapshot(ctx, "read decisions", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var (
+			r                       DecisionRow
+			scores, checks, reasons string
+			started, ended          int64
+			undone                  sql.NullInt64
+			rules                   sql.NullString
+		)
+		for rows.Next() {
+			if err := rows.Scan(&r.DecisionID, &r.ID, &r.Company, &r.Revision, &r.Verdict, &r.Current, &undone, &r.FinalText,
+				&r.OriginalSummary, &scores, &r.Score, &r.MaxScore, &reasons, &checks, &r.Comment, &r.Reviewer, &started,
+				&ended, &r.Seconds, &r.RulesVersion, &rules, &r.Hints, &r.Batch, &r.SourceSHA256, &r.Generator, &r.Judge,
+				&r.PromptVersion, &r.Source); err != nil {
+				return err
+			}
+			r.StartedAt, r.EndedAt, r.UndoneAt = fromMillis(started), fromMillis(ended), nullMillis(undone)
+			if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
+				return fmt.Errorf("decision %d: %w", r.DecisionID, err)
+			}
+			r.HintRules = splitRules(r.HintRules[:0], rules.String)
+			if err := fn(&r); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
