@@ -254,7 +254,7 @@ func scanGold(ctx context.Context, tx *sql.Tx, target int64, fn func(*GoldRow) e
 		if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
 			return err
 		}
-		r.HintRules = splitRules(r.HintRules[:0], hints.String)
+		r.HintRules = splitRules(nil, hints.String)
 		if err := fn(&r); err != nil {
 			return err
 		}
@@ -370,7 +370,7 @@ func (s *Store) DecisionRows(ctx context.Context, q DecisionQuery, fn func(*Deci
 			if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
 				return fmt.Errorf("decision %d: %w", r.DecisionID, err)
 			}
-			r.HintRules = splitRules(r.HintRules[:0], rules.String)
+			r.HintRules = splitRules(nil, rules.String)
 			if err := fn(&r); err != nil {
 				return err
 			}
