@@ -20,7 +20,7 @@ type tableKind[T any] struct {
 	name         string
 	schema       func() *delta.StructType
 	statsColumns []string
-	stats        func(row *T, m map[string]any)
+	stats        func(row *T, b bounds)
 	// keyColumns name the row key (a string), the decision id and the item version, for ReadKeys; empty for
 	// tables that are rewritten whole.
 	keyColumns [3]string
@@ -65,20 +65,19 @@ type fileWriter[T any] struct {
 	prefix string
 	layout Layout
 
-	f     *os.File
-	h     hash.Hash
-	w     *parquet.GenericWriter[T]
-	batch []T
-	rows  int64
-	stats *delta.StatsCollector
-	m     map[string]any
+	f      *os.File
+	h      hash.Hash
+	w      *parquet.GenericWriter[T]
+	batch  []T
+	rows   int64
+	bounds bounds
 
 	files []dataFile
 }
 
 func newFileWriter[T any](kind *tableKind[T], dir, prefix string, layout Layout) *fileWriter[T] {
 	return &fileWriter[T]{kind: kind, dir: dir, prefix: prefix, layout: layout.withDefaults(),
-		batch: make([]T, 0, writeBatch), m: map[string]any{}}
+		batch: make([]T, 0, writeBatch), bounds: make(bounds, len(kind.statsColumns))}
 }
 
 // Write adds a row (copied).
@@ -89,10 +88,7 @@ func (fw *fileWriter[T]) Write(row *T) error {
 		}
 	}
 	fw.batch = append(fw.batch, *row)
-	if fw.kind.stats != nil {
-		fw.kind.stats(row, fw.m)
-		fw.stats.AddRow(fw.m)
-	}
+	fw.kind.stats(row, fw.bounds)
 	fw.rows++
 	if len(fw.batch) == cap(fw.batch) {
 		if err := fw.flush(); err != nil {
@@ -122,7 +118,7 @@ func (fw *fileWriter[T]) open() error {
 	fw.f, fw.h, fw.rows = f, sha256.New(), 0
 	fw.w = parquet.NewGenericWriter[T](io.MultiWriter(f, fw.h), parquet.Compression(&parquet.Snappy),
 		parquet.MaxRowsPerRowGroup(fw.layout.RowGroupRows), parquet.CreatedBy("reviewdesk", "1", ""))
-	fw.stats = delta.NewStatsCollector(fw.kind.statsColumns...)
+	fw.bounds.reset()
 	return nil
 }
 
@@ -175,8 +171,7 @@ func (fw *fileWriter[T]) finish() error {
 	if err := os.Rename(f.Name(), filepath.Join(fw.dir, name)); err != nil {
 		return fail(err)
 	}
-	st := fw.stats.Stats()
-	js, err := st.JSON()
+	js, err := fw.bounds.stats(fw.kind.statsColumns, fw.rows)
 	if err != nil {
 		return fail(err)
 	}

@@ -70,15 +70,22 @@ var decisionKind = tableKind[DecisionRecord]{
 	schema: DecisionSchema,
 	statsColumns: []string{"decision_id", "id", "verdict", "current", "undone_at", "judge_score", "reviewer", "reviewed_at",
 		"review_seconds", "batch", "exported_at"},
-	stats: func(r *DecisionRecord, m map[string]any) {
-		m["decision_id"], m["id"], m["verdict"], m["current"] = r.DecisionID, r.ID, r.Verdict, r.Current
+	stats: func(r *DecisionRecord, b bounds) {
+		b.integer(0, r.DecisionID)
+		b.str(1, r.ID)
+		b.str(2, r.Verdict)
+		b.boolean(3)
 		if r.UndoneAt != nil {
-			m["undone_at"] = *r.UndoneAt
+			b.time(4, *r.UndoneAt)
 		} else {
-			m["undone_at"] = nil
+			b.null(4)
 		}
-		m["judge_score"], m["reviewer"], m["reviewed_at"] = r.JudgeScore, r.Reviewer, r.ReviewedAt
-		m["review_seconds"], m["batch"], m["exported_at"] = r.ReviewSeconds, r.Batch, r.ExportedAt
+		b.num(5, r.JudgeScore)
+		b.str(6, r.Reviewer)
+		b.time(7, r.ReviewedAt)
+		b.num(8, r.ReviewSeconds)
+		b.str(9, r.Batch)
+		b.time(10, r.ExportedAt)
 	},
 }
 

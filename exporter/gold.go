@@ -82,12 +82,25 @@ var goldStatsColumns = []string{"id", "company", "verdict", "edited", "judge_sco
 	"reviewed_at", "review_seconds", "rules_version", "batch", "source_sha256", "generator", "judge",
 	"prompt_version", "decision_id", "item_version", "exported_at"}
 
-func goldStats(r *GoldRow, m map[string]any) {
-	m["id"], m["company"], m["verdict"], m["edited"] = r.ID, r.Company, r.Verdict, r.Edited
-	m["judge_score"], m["judge_max_score"], m["reviewer"] = r.JudgeScore, r.JudgeMaxScore, r.Reviewer
-	m["reviewed_at"], m["review_seconds"], m["rules_version"] = r.ReviewedAt, r.ReviewSeconds, r.RulesVersion
-	m["batch"], m["source_sha256"], m["generator"], m["judge"] = r.Batch, r.SourceSHA256, r.Generator, r.Judge
-	m["prompt_version"], m["decision_id"], m["item_version"], m["exported_at"] = r.PromptVersion, r.DecisionID, r.ItemVersion, r.ExportedAt
+func goldStats(r *GoldRow, b bounds) {
+	b.str(0, r.ID)
+	b.str(1, r.Company)
+	b.str(2, r.Verdict)
+	b.boolean(3)
+	b.num(4, r.JudgeScore)
+	b.num(5, r.JudgeMaxScore)
+	b.str(6, r.Reviewer)
+	b.time(7, r.ReviewedAt)
+	b.num(8, r.ReviewSeconds)
+	b.str(9, r.RulesVersion)
+	b.str(10, r.Batch)
+	b.str(11, r.SourceSHA256)
+	b.str(12, r.Generator)
+	b.str(13, r.Judge)
+	b.str(14, r.PromptVersion)
+	b.integer(15, r.DecisionID)
+	b.integer(16, r.ItemVersion)
+	b.time(17, r.ExportedAt)
 }
 
 // goldKind describes the gold table to the generic Delta writer.

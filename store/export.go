@@ -1,10 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,19 +97,17 @@ func (s *Store) SyncGold(ctx context.Context, g GoldSync, keys func(file string,
 			}
 		}
 		if len(g.Added) > 0 {
-			put, err := tx.PrepareContext(ctx, `INSERT INTO gold_rows (target, id, decision, version, file) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT(target, id) DO UPDATE SET decision = excluded.decision, version = excluded.version, file = excluded.file`)
-			if err != nil {
-				return err
-			}
-			defer put.Close()
+			ins := newGoldInserter(ctx, tx, g.Target)
+			defer ins.close()
 			for _, f := range g.Added {
 				var n int64
 				if err := keys(f, func(k GoldKey) error {
 					n++
-					_, err := put.ExecContext(ctx, g.Target, k.ID, k.Decision, k.Version, f)
-					return err
+					return ins.add(k, f)
 				}); err != nil {
+					return err
+				}
+				if err := ins.flush(); err != nil {
 					return err
 				}
 				if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO gold_files (target, file, rows) VALUES (?, ?, ?)`,
@@ -127,6 +128,59 @@ func (s *Store) SyncGold(ctx context.Context, g GoldSync, keys func(file string,
 		return fmt.Errorf("sync gold bookkeeping of target %d to version %d: %w", g.Target, g.Version, err)
 	}
 	return nil
+}
+
+// goldInserter upserts gold_rows many at a time: one statement per row costs more than reading the row back from
+// the table did.
+type goldInserter struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	target int64
+	full   *sql.Stmt
+	args   []any
+}
+
+const goldInsertBatch = 256
+
+func newGoldInserter(ctx context.Context, tx *sql.Tx, target int64) *goldInserter {
+	return &goldInserter{ctx: ctx, tx: tx, target: target, args: make([]any, 0, 5*goldInsertBatch)}
+}
+
+func goldInsertSQL(n int) string {
+	return `INSERT INTO gold_rows (target, id, decision, version, file) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?),", n), ",") +
+		` ON CONFLICT(target, id) DO UPDATE SET decision = excluded.decision, version = excluded.version, file = excluded.file`
+}
+
+func (g *goldInserter) add(k GoldKey, file string) error {
+	g.args = append(g.args, g.target, k.ID, k.Decision, k.Version, file)
+	if len(g.args) < cap(g.args) {
+		return nil
+	}
+	if g.full == nil {
+		var err error
+		if g.full, err = g.tx.PrepareContext(g.ctx, goldInsertSQL(goldInsertBatch)); err != nil {
+			return err
+		}
+	}
+	_, err := g.full.ExecContext(g.ctx, g.args...)
+	g.args = g.args[:0]
+	return err
+}
+
+func (g *goldInserter) flush() error {
+	if len(g.args) == 0 {
+		return nil
+	}
+	_, err := g.tx.ExecContext(g.ctx, goldInsertSQL(len(g.args)/5), g.args...)
+	g.args = g.args[:0]
+	return err
+}
+
+func (g *goldInserter) close() {
+	if g.full != nil {
+		g.full.Close()
+	}
 }
 
 // GoldRow is one approved item as the gold table holds it. OriginalSummary and the scores are those of the revision
@@ -162,13 +216,9 @@ type GoldRow struct {
 const approvedItems = `+items.status IN ('accepted', 'edited') AND items.overlap != 1
 	AND d.verdict IN ('accepted', 'edited') AND d.undone_at IS NULL`
 
-// hintRules lists the distinct rule ids of an item's hints, separated by U+001F.
-const hintRules = `(SELECT group_concat(rule, char(31)) FROM
-	(SELECT DISTINCT json_extract(value, '$.rule') AS rule FROM json_each(items.hints) ORDER BY 1))`
-
 const goldQuery = `SELECT items.id, items.company, d.final_text, coalesce(r.summary, items.summary), d.verdict,
 	coalesce(r.scores, items.scores), coalesce(r.score, items.score), items.max_score, d.checks, d.reasons, d.reviewer,
-	d.ended_at, d.seconds, d.rules_version, ` + hintRules + `, items.batch, items.source_sha256, items.generator,
+	d.ended_at, d.seconds, d.rules_version, items.hints, items.batch, items.source_sha256, items.generator,
 	items.judge, items.prompt_version, d.id, items.version
 	FROM items JOIN decisions d ON d.id = items.decision
 	LEFT JOIN item_revisions r ON r.seq = items.seq AND r.revision = d.revision
@@ -210,10 +260,11 @@ func (s *Store) GoldRows(ctx context.Context, fn func(*GoldRow) error) error {
 	return s.readSnapshot(ctx, "read gold rows", func(tx *sql.Tx) error { return scanGold(ctx, tx, 0, fn) })
 }
 
-// CountGold returns how many items are approved for the gold table.
+// CountGold returns about how many items are approved for the gold table, from the status index alone: a progress
+// bar's total (it also counts the few items awaiting a second review).
 func (s *Store) CountGold(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM items JOIN decisions d ON d.id = items.decision WHERE `+approvedItems).Scan(&n)
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM items WHERE status IN ('accepted', 'edited')`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count gold rows: %w", err)
 	}
@@ -242,7 +293,7 @@ func scanGold(ctx context.Context, tx *sql.Tx, target int64, fn func(*GoldRow) e
 		r                       GoldRow
 		scores, checks, reasons string
 		ended                   int64
-		hints                   sql.NullString
+		hints                   []byte
 	)
 	for rows.Next() {
 		if err := rows.Scan(&r.ID, &r.Company, &r.Summary, &r.OriginalSummary, &r.Verdict, &scores, &r.Score, &r.MaxScore,
@@ -254,7 +305,7 @@ func scanGold(ctx context.Context, tx *sql.Tx, target int64, fn func(*GoldRow) e
 		if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
 			return err
 		}
-		r.HintRules = splitRules(nil, hints.String)
+		r.HintRules = hintRules(hints)
 		if err := fn(&r); err != nil {
 			return err
 		}
@@ -264,15 +315,17 @@ func scanGold(ctx context.Context, tx *sql.Tx, target int64, fn func(*GoldRow) e
 
 func decodeDetails(id, scores, checks, reasons string, sc *map[string]float64, ch *map[string]bool, rs *[]string) error {
 	*sc, *ch, *rs = nil, nil, nil
-	if err := json.Unmarshal([]byte(scores), sc); err != nil {
-		return fmt.Errorf("item %s: scores: %w", id, err)
+	if !fastScores(scores, sc) {
+		if err := json.Unmarshal([]byte(scores), sc); err != nil {
+			return fmt.Errorf("item %s: scores: %w", id, err)
+		}
 	}
-	if checks != "{}" && checks != "" {
+	if checks != "{}" && checks != "" && !fastChecks(checks, ch) {
 		if err := json.Unmarshal([]byte(checks), ch); err != nil {
 			return fmt.Errorf("item %s: checks: %w", id, err)
 		}
 	}
-	if reasons != "[]" && reasons != "" {
+	if reasons != "[]" && reasons != "" && !fastStrings(reasons, rs) {
 		if err := json.Unmarshal([]byte(reasons), rs); err != nil {
 			return fmt.Errorf("item %s: reasons: %w", id, err)
 		}
@@ -280,11 +333,127 @@ func decodeDetails(id, scores, checks, reasons string, sc *map[string]float64, c
 	return nil
 }
 
-func splitRules(dst []string, s string) []string {
-	if s == "" {
-		return dst
+// The fast decoders read the flat JSON that json.Marshal wrote for scores, checks and reasons, a few times faster
+// than encoding/json, which matters at a million rows. They give up (false) on anything else, such as an escaped
+// character, and the caller falls back to encoding/json.
+
+func fastScores(s string, out *map[string]float64) bool {
+	m := map[string]float64{}
+	ok := flatObject(s, func(k, v string) bool {
+		f, err := strconv.ParseFloat(v, 64)
+		m[k] = f
+		return err == nil
+	})
+	if ok {
+		*out = m
 	}
-	return append(dst, strings.Split(s, "\x1f")...)
+	return ok
+}
+
+func fastChecks(s string, out *map[string]bool) bool {
+	m := map[string]bool{}
+	ok := flatObject(s, func(k, v string) bool {
+		m[k] = v == "true"
+		return v == "true" || v == "false"
+	})
+	if ok {
+		*out = m
+	}
+	return ok
+}
+
+// flatObject walks {"k":v,...} whose keys have no escapes and whose values are numbers or literals.
+func flatObject(s string, fn func(k, v string) bool) bool {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return false
+	}
+	s = s[1 : len(s)-1]
+	for s != "" {
+		if s[0] != '"' {
+			return false
+		}
+		end := strings.IndexByte(s[1:], '"')
+		if end < 0 {
+			return false
+		}
+		key := s[1 : 1+end]
+		if strings.IndexByte(key, '\\') >= 0 {
+			return false
+		}
+		s = s[2+end:]
+		if s == "" || s[0] != ':' {
+			return false
+		}
+		s = s[1:]
+		vEnd := strings.IndexByte(s, ',')
+		val := s
+		if vEnd >= 0 {
+			val, s = s[:vEnd], s[vEnd+1:]
+		} else {
+			s = ""
+		}
+		if !fn(key, val) {
+			return false
+		}
+	}
+	return true
+}
+
+// fastStrings reads ["a","b"] whose strings have no escapes.
+func fastStrings(s string, out *[]string) bool {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return false
+	}
+	s = s[1 : len(s)-1]
+	var list []string
+	for s != "" {
+		if len(s) < 2 || s[0] != '"' {
+			return false
+		}
+		end := strings.IndexByte(s[1:], '"')
+		if end < 0 {
+			return false
+		}
+		v := s[1 : 1+end]
+		if strings.IndexByte(v, '\\') >= 0 {
+			return false
+		}
+		list = append(list, v)
+		s = s[2+end:]
+		if s != "" {
+			if s[0] != ',' {
+				return false
+			}
+			s = s[1:]
+		}
+	}
+	*out = list
+	return true
+}
+
+// hintRules returns the distinct rule ids of an item's hints (JSON of []review.Hint), sorted. It scans for the
+// "rule" keys instead of decoding every hint's spans and messages: a quote inside a JSON string is always escaped,
+// so the byte sequence "rule":" only occurs as a key.
+func hintRules(hints []byte) []string {
+	var out []string
+	key := []byte(`"rule":"`)
+	for {
+		i := bytes.Index(hints, key)
+		if i < 0 {
+			break
+		}
+		hints = hints[i+len(key):]
+		j := bytes.IndexByte(hints, '"')
+		if j < 0 {
+			break
+		}
+		if rule := string(hints[:j]); !slices.Contains(out, rule) {
+			out = append(out, rule)
+		}
+		hints = hints[j:]
+	}
+	slices.Sort(out)
+	return out
 }
 
 // DecisionRow is one decision with what it was made on, for the feedback datasets.
@@ -343,7 +512,7 @@ func (s *Store) DecisionRows(ctx context.Context, q DecisionQuery, fn func(*Deci
 	query := `SELECT d.id, items.id, items.company, d.revision, d.verdict, coalesce(items.decision = d.id, 0), d.undone_at,
 		d.final_text, coalesce(r.summary, items.summary), coalesce(r.scores, items.scores), coalesce(r.score, items.score),
 		items.max_score, d.reasons, d.checks, d.comment, d.reviewer, d.started_at, d.ended_at, d.seconds, d.rules_version,
-		` + hintRules + `, items.hints, items.batch, items.source_sha256, items.generator, items.judge, items.prompt_version, ` + source + `
+		items.hints, items.batch, items.source_sha256, items.generator, items.judge, items.prompt_version, ` + source + `
 		FROM decisions d JOIN items ON items.seq = d.seq
 		LEFT JOIN item_revisions r ON r.seq = items.seq AND r.revision = d.revision ` + join + ` ` + where + ` ORDER BY d.id`
 	return s.readSnapshot(ctx, "read decisions", func(tx *sql.Tx) error {
@@ -357,12 +526,11 @@ func (s *Store) DecisionRows(ctx context.Context, q DecisionQuery, fn func(*Deci
 			scores, checks, reasons string
 			started, ended          int64
 			undone                  sql.NullInt64
-			rules                   sql.NullString
 		)
 		for rows.Next() {
 			if err := rows.Scan(&r.DecisionID, &r.ID, &r.Company, &r.Revision, &r.Verdict, &r.Current, &undone, &r.FinalText,
 				&r.OriginalSummary, &scores, &r.Score, &r.MaxScore, &reasons, &checks, &r.Comment, &r.Reviewer, &started,
-				&ended, &r.Seconds, &r.RulesVersion, &rules, &r.Hints, &r.Batch, &r.SourceSHA256, &r.Generator, &r.Judge,
+				&ended, &r.Seconds, &r.RulesVersion, &r.Hints, &r.Batch, &r.SourceSHA256, &r.Generator, &r.Judge,
 				&r.PromptVersion, &r.Source); err != nil {
 				return err
 			}
@@ -370,7 +538,7 @@ func (s *Store) DecisionRows(ctx context.Context, q DecisionQuery, fn func(*Deci
 			if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
 				return fmt.Errorf("decision %d: %w", r.DecisionID, err)
 			}
-			r.HintRules = splitRules(nil, rules.String)
+			r.HintRules = hintRules([]byte(r.Hints))
 			if err := fn(&r); err != nil {
 				return err
 			}
