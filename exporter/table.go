@@ -223,10 +223,10 @@ func (t *table[T]) commit(ctx context.Context, c change) (version int64, committ
 	}
 	actions = append(actions, delta.Action{Txn: &delta.Txn{AppID: t.appID, Version: c.txn, LastUpdated: &ms}})
 	for _, a := range c.remove {
+		// No extendedFileMetadata: it promises partitionValues and tags, which delta.Remove omits when empty.
 		size := a.Size
-		ext := true
 		actions = append(actions, delta.Action{Remove: &delta.Remove{Path: a.Path, DeletionTimestamp: &ms, DataChange: true,
-			ExtendedFileMetadata: &ext, PartitionValues: map[string]string{}, Size: &size, Stats: a.Stats}})
+			Size: &size, Stats: a.Stats}})
 	}
 	for _, f := range c.add {
 		actions = append(actions, delta.Action{Add: &delta.Add{Path: f.name, Size: f.size, ModificationTime: ms,
