@@ -305,7 +305,7 @@ func scanGold(ctx context.Context, tx *sql.Tx, target int64, fn func(*GoldRow) e
 		if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
 			return err
 		}
-		r.HintRules = hintRules(hints)
+		r.HintRules = hintRuleIDs(hints)
 		if err := fn(&r); err != nil {
 			return err
 		}
@@ -431,10 +431,10 @@ func fastStrings(s string, out *[]string) bool {
 	return true
 }
 
-// hintRules returns the distinct rule ids of an item's hints (JSON of []review.Hint), sorted. It scans for the
+// hintRuleIDs returns the distinct rule ids of an item's hints (JSON of []review.Hint), sorted. It scans for the
 // "rule" keys instead of decoding every hint's spans and messages: a quote inside a JSON string is always escaped,
 // so the byte sequence "rule":" only occurs as a key.
-func hintRules(hints []byte) []string {
+func hintRuleIDs(hints []byte) []string {
 	var out []string
 	key := []byte(`"rule":"`)
 	for {
@@ -538,7 +538,7 @@ func (s *Store) DecisionRows(ctx context.Context, q DecisionQuery, fn func(*Deci
 			if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
 				return fmt.Errorf("decision %d: %w", r.DecisionID, err)
 			}
-			r.HintRules = hintRules([]byte(r.Hints))
+			r.HintRules = hintRuleIDs([]byte(r.Hints))
 			if err := fn(&r); err != nil {
 				return err
 			}

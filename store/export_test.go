@@ -10,15 +10,15 @@ import (
 	"reviewdesk/review"
 )
 
-func TestHintRules(t *testing.T) {
+func TestHintRuleIDs(t *testing.T) {
 	hints := []review.Hint{
 		{Rule: "vague", Text: `"rule":"fake" in a text`}, {Rule: "first_person", Text: "我々"}, {Rule: "vague"},
 	}
 	b, _ := json.Marshal(hints)
-	if got := hintRules(b); !slices.Equal(got, []string{"first_person", "vague"}) {
-		t.Errorf("hintRules = %v", got)
+	if got := hintRuleIDs(b); !slices.Equal(got, []string{"first_person", "vague"}) {
+		t.Errorf("hintRuleIDs = %v", got)
 	}
-	if got := hintRules([]byte("[]")); got != nil {
+	if got := hintRuleIDs([]byte("[]")); got != nil {
 		t.Errorf("no hints: %v", got)
 	}
 }
