@@ -333,27 +333,32 @@ func (t *table[T]) readKeys(ctx context.Context, filePath string, fn func(id str
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		var cols [3][]parquet.Value
-		for i, ci := range idx {
-			if ci < 0 {
+		var ids []string
+		nums := [2][]int64{}
+		var err error
+		if ids, err = stringColumn(rg.ColumnChunks()[idx[0]]); err != nil {
+			return fmt.Errorf("read keys of %s: column %s: %w", p, t.kind.keyColumns[0], err)
+		}
+		for k := range 2 {
+			if idx[k+1] < 0 {
 				continue
 			}
-			if cols[i], err = columnValues(rg.ColumnChunks()[ci]); err != nil {
-				return fmt.Errorf("read keys of %s: column %s: %w", p, t.kind.keyColumns[i], err)
+			if nums[k], err = int64Column(rg.ColumnChunks()[idx[k+1]]); err != nil {
+				return fmt.Errorf("read keys of %s: column %s: %w", p, t.kind.keyColumns[k+1], err)
 			}
 		}
-		for r, v := range cols[0] {
-			if v.IsNull() {
+		for r, id := range ids {
+			if id == "" {
 				continue
 			}
 			dec, ver := int64(-1), int64(-1)
-			if cols[1] != nil && r < len(cols[1]) && !cols[1][r].IsNull() {
-				dec = cols[1][r].Int64()
+			if r < len(nums[0]) {
+				dec = nums[0][r]
 			}
-			if cols[2] != nil && r < len(cols[2]) && !cols[2][r].IsNull() {
-				ver = cols[2][r].Int64()
+			if r < len(nums[1]) {
+				ver = nums[1][r]
 			}
-			if err := fn(string(v.ByteArray()), dec, ver); err != nil {
+			if err := fn(id, dec, ver); err != nil {
 				return err
 			}
 		}
@@ -361,26 +366,53 @@ func (t *table[T]) readKeys(ctx context.Context, filePath string, fn func(id str
 	return nil
 }
 
-// columnValues reads every value of a flat column chunk.
-func columnValues(cc parquet.ColumnChunk) ([]parquet.Value, error) {
+// stringColumn reads a flat string column chunk; a null becomes "" (the caller skips rows without an id).
+func stringColumn(cc parquet.ColumnChunk) ([]string, error) {
+	out := make([]string, 0, cc.NumValues())
+	err := eachPage(cc, func(vals []parquet.Value) {
+		for _, v := range vals {
+			out = append(out, string(v.ByteArray())) // copies out of the page buffer
+		}
+	})
+	return out, err
+}
+
+// int64Column reads a flat long column chunk; a null becomes -1.
+func int64Column(cc parquet.ColumnChunk) ([]int64, error) {
+	out := make([]int64, 0, cc.NumValues())
+	err := eachPage(cc, func(vals []parquet.Value) {
+		for _, v := range vals {
+			if v.IsNull() {
+				out = append(out, -1)
+			} else {
+				out = append(out, v.Int64())
+			}
+		}
+	})
+	return out, err
+}
+
+// eachPage passes the values of every page of a flat column chunk to fn, valid during the call.
+func eachPage(cc parquet.ColumnChunk, fn func([]parquet.Value)) error {
 	pages := cc.Pages()
 	defer pages.Close()
-	out := make([]parquet.Value, 0, cc.NumValues())
+	var vals []parquet.Value
 	for {
 		p, err := pages.ReadPage()
 		if err == io.EOF {
-			return out, nil
+			return nil
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		vals := make([]parquet.Value, p.NumValues())
+		if n := int(p.NumValues()); cap(vals) < n {
+			vals = make([]parquet.Value, n)
+		}
+		vals = vals[:p.NumValues()]
 		n, err := p.Values().ReadValues(vals)
 		if err != nil && err != io.EOF {
-			return nil, err
+			return err
 		}
-		for _, v := range vals[:n] {
-			out = append(out, v.Clone())
-		}
+		fn(vals[:n])
 	}
 }

@@ -290,17 +290,22 @@ func scanGold(ctx context.Context, tx *sql.Tx, target int64, fn func(*GoldRow) e
 	}
 	defer rows.Close()
 	var (
-		r                       GoldRow
-		scores, checks, reasons string
-		ended                   int64
-		hints                   []byte
+		r                                         GoldRow
+		scores, checks, reasons                   string
+		ended                                     int64
+		hints                                     sql.RawBytes
+		verdict, reviewer, rules, batch, gen, jdg sql.RawBytes
+		prompt                                    sql.RawBytes
+		in                                        interner
 	)
 	for rows.Next() {
-		if err := rows.Scan(&r.ID, &r.Company, &r.Summary, &r.OriginalSummary, &r.Verdict, &scores, &r.Score, &r.MaxScore,
-			&checks, &reasons, &r.Reviewer, &ended, &r.Seconds, &r.RulesVersion, &hints, &r.Batch, &r.SourceSHA256,
-			&r.Generator, &r.Judge, &r.PromptVersion, &r.DecisionID, &r.ItemVersion); err != nil {
+		if err := rows.Scan(&r.ID, &r.Company, &r.Summary, &r.OriginalSummary, &verdict, &scores, &r.Score, &r.MaxScore,
+			&checks, &reasons, &reviewer, &ended, &r.Seconds, &rules, &hints, &batch, &r.SourceSHA256,
+			&gen, &jdg, &prompt, &r.DecisionID, &r.ItemVersion); err != nil {
 			return err
 		}
+		r.Verdict, r.Reviewer, r.RulesVersion = review.Verdict(in.get(verdict)), in.get(reviewer), in.get(rules)
+		r.Batch, r.Generator, r.Judge, r.PromptVersion = in.get(batch), in.get(gen), in.get(jdg), in.get(prompt)
 		r.ReviewedAt = fromMillis(ended)
 		if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
 			return err
@@ -311,6 +316,27 @@ func scanGold(ctx context.Context, tx *sql.Tx, target int64, fn func(*GoldRow) e
 		}
 	}
 	return rows.Err()
+}
+
+// interner shares one string among the rows for the columns that repeat (verdict, reviewer, batch, models): a
+// million rows would otherwise allocate each of them a million times.
+type interner map[string]string
+
+// maxInterned bounds an interner; past it, values are copied as usual.
+const maxInterned = 4096
+
+func (in *interner) get(b []byte) string {
+	if *in == nil {
+		*in = interner{}
+	}
+	if s, ok := (*in)[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(*in) < maxInterned {
+		(*in)[s] = s
+	}
+	return s
 }
 
 func decodeDetails(id, scores, checks, reasons string, sc *map[string]float64, ch *map[string]bool, rs *[]string) error {
