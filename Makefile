@@ -9,7 +9,7 @@ ADDR         ?= 127.0.0.1:8080
 GO_SOURCES    = $(shell find . -name '*.go' -not -path './frontend/*' -not -path './e2e/*') go.mod go.sum $(wildcard store/migrations/*.sql)
 FE_SOURCES    = $(shell find frontend/src -type f) frontend/index.html frontend/package.json frontend/vite.config.ts
 
-.PHONY: all setup frontend build server run demo test test-go test-fuzz test-frontend test-e2e test-desktop bench clean
+.PHONY: all setup frontend build server run demo test test-go test-fuzz test-frontend test-e2e test-duckdb test-desktop bench clean
 
 all: build
 
@@ -46,7 +46,7 @@ run: build $(DEMO_DB)
 		$(BIN) serve --db $(DEMO_DB) --addr $(ADDR); \
 	fi
 
-test: setup frontend test-frontend test-go test-fuzz test-e2e test-desktop
+test: setup frontend test-frontend test-go test-fuzz test-e2e test-duckdb test-desktop
 
 test-frontend:
 	cd frontend && npm test
@@ -63,6 +63,10 @@ test-fuzz:
 
 test-e2e: $(BIN)
 	@[ ! -f e2e/package.json ] || (cd e2e && npm test)
+
+# DuckDB, a reader that shares no code with reviewdesk, checks the gold Delta table (e2e/duckdb).
+test-duckdb: setup
+	cd e2e/duckdb && npm ci --no-audit --no-fund && npm test
 
 test-desktop: $(BIN)
 	@[ ! -x scripts/desktop-smoke.sh ] || scripts/desktop-smoke.sh $(BIN)

@@ -78,6 +78,8 @@ func (s *Service) routes() []route {
 		{"GET /api/users", review.RoleAdmin, s.handleUsers, 0},
 		{"POST /api/users", review.RoleAdmin, s.handleAddUser, 0},
 		{"PATCH /api/users/{name}", review.RoleAdmin, s.handleUpdateUser, 0},
+		{"POST /api/exports", review.RoleSupervisor, s.handleExport, 0},
+		{"GET /api/exports/{job}/download", review.RoleSupervisor, s.handleExportDownload, 0},
 	}
 }
 
