@@ -9,7 +9,7 @@ ADDR         ?= 127.0.0.1:8080
 GO_SOURCES    = $(shell find . -name '*.go' -not -path './frontend/*' -not -path './e2e/*') go.mod go.sum $(wildcard store/migrations/*.sql)
 FE_SOURCES    = $(shell find frontend/src -type f) frontend/index.html frontend/package.json frontend/vite.config.ts
 
-.PHONY: all setup frontend build server run demo test test-go test-frontend test-e2e test-desktop bench bench-ui fuzz clean
+.PHONY: all setup frontend build server run demo test test-go test-fuzz test-frontend test-e2e test-duckdb test-desktop bench bench-ui clean
 
 all: build
 
@@ -46,7 +46,7 @@ run: build $(DEMO_DB)
 		$(BIN) serve --db $(DEMO_DB) --addr $(ADDR); \
 	fi
 
-test: setup frontend test-frontend test-go test-e2e test-desktop
+test: setup frontend test-frontend test-go test-fuzz test-e2e test-duckdb test-desktop
 
 test-frontend:
 	cd frontend && npm test
@@ -57,14 +57,24 @@ test-go:
 	@# The 50-reviewer load test measures latency, which the race detector would distort.
 	go test -count=1 -run TestLoad50Reviewers -v ./app
 
+# A short run of every fuzz target; FUZZTIME=5m scripts/fuzz.sh for a long one.
+test-fuzz:
+	FUZZTIME=3s scripts/fuzz.sh
+
 test-e2e: $(BIN)
 	@[ ! -f e2e/package.json ] || (cd e2e && REVIEWDESK_BIN=../$(BIN) npm test)
+
+# DuckDB, a reader that shares no code with reviewdesk, checks the gold Delta table (e2e/duckdb).
+test-duckdb: setup
+	cd e2e/duckdb && npm ci --no-audit --no-fund && npm test
 
 test-desktop: $(BIN)
 	@[ ! -x scripts/desktop-smoke.sh ] || scripts/desktop-smoke.sh $(BIN)
 
+# The scale benchmarks (1,000,000 items; ITEMS=5000000 for the full population); results go to docs/benchmarks.md.
+ITEMS ?= 1000000
 bench: build
-	@[ ! -x bench/run.sh ] || bench/run.sh
+	go run ./bench --items $(ITEMS) --bin $(BIN)
 
 # The review screen on 100,000 items in Chromium: first screen and key press to next item painted (docs/benchmarks.md).
 bench-ui: build

@@ -62,7 +62,7 @@ same UI to browsers, for example on a machine without a display.`,
 	root.Flags().StringVar(&g.server, "server", "", "open the window on a team server (URL of `reviewdesk serve`) instead of a local database")
 	g.llm.register(pf)
 	root.AddCommand(importCommand(g), hintsCommand(g), statsCommand(g), serveCommand(g), demoCommand(g), usersCommand(g),
-		judgeCommand(g), backupCommand(g), restoreCommand(g))
+		judgeCommand(g), backupCommand(g), restoreCommand(g), exportCommand(g))
 	return root
 }
 

@@ -48,6 +48,7 @@ Serve TLS directly with --tls-cert and --tls-key, or run behind a reverse proxy 
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}
+			go svc.RunIndexer(ctx)
 			srv := newHTTPServer(svc.Handler(ui()))
 			scheme := "http"
 			if tlsCert != "" {
@@ -122,5 +123,8 @@ func runDesktop(ctx context.Context, g *globals) error {
 		return err
 	}
 	defer st.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go svc.RunIndexer(ctx)
 	return app.RunDesktop("reviewdesk", svc.Handler(ui()), "")
 }

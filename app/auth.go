@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"net"
@@ -27,6 +29,14 @@ const (
 	csrfHeader    = "X-CSRF-Token"
 	sessionTTL    = 12 * time.Hour
 )
+
+// csrfFor derives a session's CSRF token from its secret token, so that neither is stored: the database keeps only a
+// hash of the session token.
+func (s *Service) csrfFor(session string) string {
+	mac := hmac.New(sha256.New, []byte(session))
+	mac.Write([]byte("reviewdesk csrf"))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
 
 func randomToken() string {
 	var b [32]byte
@@ -85,7 +95,7 @@ func (s *Service) principal(r *http.Request) (principal, error) {
 	if err != nil {
 		return principal{}, err
 	}
-	return principal{Identity{User: ss.User.Name, Role: ss.User.Role}, ss.CSRF}, nil
+	return principal{Identity{User: ss.User.Name, Role: ss.User.Role}, s.csrfFor(c.Value)}, nil
 }
 
 // checkCSRF refuses a state-changing request made with a session but without its token.
@@ -190,11 +200,11 @@ func (s *Service) Login(ctx context.Context, user, password, client string) (rev
 		return u, "", "", review.Errorf(review.Unauthorized, "wrong user name or password")
 	}
 	s.logins.reset(keys[:1])
-	token, csrf := randomToken(), randomToken()
-	if err := s.st.CreateSession(ctx, u.Name, token, csrf, sessionTTL); err != nil {
+	token := randomToken()
+	if err := s.st.CreateSession(ctx, u.Name, token, sessionTTL); err != nil {
 		return u, "", "", err
 	}
-	return u, token, csrf, nil
+	return u, token, s.csrfFor(token), nil
 }
 
 func (s *Service) handleLogin(w http.ResponseWriter, r *http.Request) error {

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"reviewdesk/review"
 )
@@ -76,6 +78,8 @@ func (s *Service) routes() []route {
 		{"GET /api/users", review.RoleAdmin, s.handleUsers, 0},
 		{"POST /api/users", review.RoleAdmin, s.handleAddUser, 0},
 		{"PATCH /api/users/{name}", review.RoleAdmin, s.handleUpdateUser, 0},
+		{"POST /api/exports", review.RoleSupervisor, s.handleExport, 0},
+		{"GET /api/exports/{job}/download", review.RoleSupervisor, s.handleExportDownload, 0},
 	}
 }
 
@@ -92,7 +96,44 @@ func (s *Service) Handler(ui fs.FS) http.Handler {
 	if ui != nil {
 		mux.Handle("/", spa(ui))
 	}
-	return securityHeaders(s.authenticate(mux))
+	return securityHeaders(s.authenticate(s.accessLog(mux)))
+}
+
+// statusRecorder remembers the status a handler wrote, for the access log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// accessLog logs every API request at debug level and failed ones at info level: method, path, status, time and
+// user. Never headers or bodies, which carry passwords, tokens and cookies.
+func (s *Service) accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		level := slog.LevelDebug
+		if rec.status >= 400 {
+			level = slog.LevelInfo
+		}
+		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"ms", time.Since(start).Milliseconds(), "user", identity(r).User)
+	})
 }
 
 func (s *Service) endpoint(rt route) http.Handler {
@@ -237,7 +278,7 @@ func (s *Service) handleMeta(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{
 		"rubric": p.Rubric, "reasons": p.Reasons, "queue": p.Queue, "rules": s.Rules().RuleIDs(),
 		"rules_version": s.Rules().Version, "batches": batches, "statuses": review.Statuses, "sorts": review.Sorts,
-		"orders": review.Orders,
+		"orders": review.Orders, "search_index_pending": s.indexLeft.Load(),
 	})
 }
 

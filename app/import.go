@@ -81,10 +81,10 @@ type batch struct {
 }
 
 type record struct {
-	item  review.Item
-	pos   ingest.Position
-	err   error // a *ingest.RecordError: this record is bad, the file may go on
-	hints []review.Hint
+	item review.Item
+	pos  ingest.Position
+	err  error // a *ingest.RecordError: this record is bad, the file may go on
+	prep store.Prepared
 }
 
 const batchSize = 256
@@ -143,14 +143,25 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 		readErr = readBatches(ctx, r, work, ordered)
 	}()
 	var wg sync.WaitGroup
+	checkRubric := rubric // a configured rubric does not change during the import
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for b := range work {
 				for i := range b.recs {
-					if rec := &b.recs[i]; rec.err == nil {
-						rec.hints = rules.Check(rec.item.Summary, rec.item.Source)
+					rec := &b.recs[i]
+					if rec.err != nil {
+						continue
+					}
+					if err := checkRubric.Check(&rec.item); err != nil {
+						rec.err = recordError(rec.pos, err)
+						continue
+					}
+					var err error
+					rec.prep, err = store.Prepare(&rec.item, rules.Check(rec.item.Summary, rec.item.Source), rules.Version)
+					if err != nil {
+						rec.err = recordError(rec.pos, err)
 					}
 				}
 				close(b.done)
@@ -167,28 +178,27 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 		if writeErr != nil {
 			continue // drain so the reader and workers can finish
 		}
+		var prepared []store.Prepared
+		var index []int
+		for i := range b.recs {
+			if b.recs[i].err == nil {
+				prepared = append(prepared, b.recs[i].prep)
+				index = append(index, i)
+			}
+		}
+		_, errs, err := im.PutBatch(prepared)
+		if err != nil {
+			writeErr = err
+			cancel()
+			continue
+		}
+		for j, i := range index {
+			if errs[j] != nil {
+				b.recs[i].err = recordError(b.recs[i].pos, errs[j])
+			}
+		}
 		for i := range b.recs {
 			rec := &b.recs[i]
-			if rec.err == nil {
-				if err := rubric.Check(&rec.item); err != nil {
-					rec.err = recordError(rec.pos, err)
-				}
-			}
-			if rec.err == nil {
-				if _, err := im.Put(&rec.item, rec.hints, rules.Version); err != nil {
-					var fe *review.FieldError
-					if !errors.As(err, &fe) {
-						writeErr = err
-						break
-					}
-					rec.err = recordError(rec.pos, err)
-				} else if after != nil {
-					if err := after(im, &rec.item); err != nil {
-						writeErr = err
-						break
-					}
-				}
-			}
 			if rec.err != nil {
 				if rejects == nil {
 					writeErr = rec.err
@@ -203,6 +213,12 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 			}
 			if rubric.Observe(&rec.item) {
 				rubricChanged = true
+			}
+			if after != nil {
+				if err := after(im, &rec.item); err != nil {
+					writeErr = err
+					break
+				}
 			}
 		}
 		if writeErr != nil {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"reviewdesk/review"
@@ -42,6 +43,8 @@ type Service struct {
 
 	soloCSRF string
 	logins   loginLimiter
+	// indexLeft is how many items wait for the search index, as the indexer last saw.
+	indexLeft atomic.Int64
 
 	mu      sync.RWMutex
 	rules   *review.RuleSet

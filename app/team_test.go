@@ -68,6 +68,9 @@ var endpointRoles = map[string]review.Role{
 	"GET /api/users":                review.RoleAdmin,
 	"POST /api/users":               review.RoleAdmin,
 	"PATCH /api/users/{name}":       review.RoleAdmin,
+
+	"POST /api/exports":               review.RoleSupervisor,
+	"GET /api/exports/{job}/download": review.RoleSupervisor,
 }
 
 // TestRoleMatrix walks every endpoint with every role and checks who is let in.

@@ -63,6 +63,23 @@ type Remove struct {
 	DefaultRowCommitVersion *int64            `json:"defaultRowCommitVersion,omitempty"`
 }
 
+// MarshalJSON writes partitionValues whenever extendedFileMetadata is set: the flag promises that the partition
+// values, size and stats are present, so an unpartitioned table's remove carries an empty object.
+func (r Remove) MarshalJSON() ([]byte, error) {
+	type plain Remove
+	if r.ExtendedFileMetadata == nil || !*r.ExtendedFileMetadata {
+		return json.Marshal(plain(r))
+	}
+	pv := r.PartitionValues
+	if pv == nil {
+		pv = map[string]string{}
+	}
+	return json.Marshal(struct {
+		plain
+		PartitionValues map[string]string `json:"partitionValues"`
+	}{plain(r), pv})
+}
+
 // DeletionVector describes rows of a data file that are logically deleted. This package does not read deletion
 // vectors; it needs them only to tell logical files apart and to refuse tables that use them.
 type DeletionVector struct {

@@ -438,7 +438,11 @@ func replaceFile(dir, name string, write func(io.Writer) error) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename this fails harmlessly
+	defer os.Remove(tmp.Name())              // after a successful rename this fails harmlessly
+	if err := tmp.Chmod(0o644); err != nil { // readable by the engines that read the table, as CreateTemp's 0600 is not
+		tmp.Close()
+		return 0, err
+	}
 	if err := write(tmp); err != nil {
 		tmp.Close()
 		return 0, err

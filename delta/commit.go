@@ -76,6 +76,11 @@ func WriteCommit(ctx context.Context, dir string, version int64, actions []Actio
 		return fmt.Errorf("write delta commit %d of %s: %w", version, dir, err)
 	}
 	defer os.Remove(tmp.Name())
+	// CreateTemp makes files only their owner can read; a log must be readable by the engines that read the table.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write delta commit %d of %s: %w", version, dir, err)
+	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write delta commit %d of %s: %w", version, dir, err)

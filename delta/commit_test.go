@@ -385,3 +385,25 @@ func ExampleWriteCommit() {
 	// <nil>
 	// 0 1 1
 }
+
+func TestCommitReadableByOthersAndRemoveCarriesPartitionValues(t *testing.T) {
+	dir := t.TempDir()
+	ext := true
+	size := int64(10)
+	if err := WriteCommit(context.Background(), dir, 0, []Action{
+		{Remove: &Remove{Path: "a.parquet", DataChange: true, ExtendedFileMetadata: &ext, Size: &size}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(CommitPath(dir, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm()&0o044 != 0o044 {
+		t.Fatalf("commit file mode %v: others cannot read it", fi.Mode().Perm())
+	}
+	b, _ := os.ReadFile(CommitPath(dir, 0))
+	if !strings.Contains(string(b), `"partitionValues":{}`) {
+		t.Fatalf("remove with extendedFileMetadata lacks partitionValues: %s", b)
+	}
+}

@@ -74,8 +74,10 @@ func (f *ItemFilter) Normalize() error {
 
 // Page is one page of a filtered list.
 type Page struct {
-	Items  []Record `json:"items"`
-	Total  int      `json:"total"`
-	Limit  int      `json:"limit"`
-	Offset int      `json:"offset"`
+	Items []Record `json:"items"`
+	Total int      `json:"total"`
+	// TotalCapped says that Total stopped counting: there are at least that many matches.
+	TotalCapped bool `json:"total_capped,omitempty"`
+	Limit       int  `json:"limit"`
+	Offset      int  `json:"offset"`
 }

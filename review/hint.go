@@ -1,13 +1,11 @@
 package review
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
-	"sort"
+	"bytes"
+	_ "embed"
+	"slices"
 	"strings"
-	"unicode"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -28,57 +26,46 @@ type Hint struct {
 	Start int `json:"start"`
 	End   int `json:"end"`
 	// Start16 and End16 are the same span in UTF-16 code units, as JavaScript strings index.
-	Start16 int     `json:"start16"`
-	End16   int     `json:"end16"`
-	Text    string  `json:"text"`
+	Start16 int    `json:"start16"`
+	End16   int    `json:"end16"`
+	Text    string `json:"text"`
+	// Message says what is wrong, in both UI languages.
 	Message Message `json:"message"`
-	// Reason is the reason code the hint suggests when the reviewer rejects.
+	// Reason is the reason code the hint suggests when the reviewer rejects or edits; always one of DefaultReasons.
 	Reason string `json:"reason"`
 }
 
-// RuleSet is a versioned set of hint rules. The version is a hash of the rules' definition, so every decision can
-// record exactly which rules its reviewer was shown.
+// RuleSet is a versioned set of hint rules. The version is a hash of the rules file and the engine revision, so
+// every decision can record exactly which rules its reviewer was shown. A RuleSet is immutable and safe for
+// concurrent use; build it once and share it.
 type RuleSet struct {
 	Version string
-	rules   []rule
+	rules   []compiledRule
+	m       *matcher
+	uses    [][]use // per matcher pattern
+	bounds  []uint8 // per matcher pattern
+	support []supportGroup
+	file    []byte
+	pool    *sync.Pool // of *scratch
 }
 
-type rule struct {
-	ID       string   `json:"id"`
-	Severity Severity `json:"severity"`
-	Reason   string   `json:"reason"`
-	Message  Message  `json:"message"`
-	Words    []string `json:"words"`
-}
+//go:embed rules.json
+var defaultRulesFile []byte
 
-type ruleFile struct {
-	Rules []rule `json:"rules"`
-}
+// DefaultRulesFile returns the embedded default rules file, the starting point for a supervisor's own.
+func DefaultRulesFile() []byte { return bytes.Clone(defaultRulesFile) }
 
-// ParseRules reads a rules file.
-func ParseRules(data []byte) (*RuleSet, error) {
-	var f ruleFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("parse rules: %w", err)
-	}
-	sum := sha256.Sum256(data)
-	return &RuleSet{Version: hex.EncodeToString(sum[:6]), rules: f.Rules}, nil
-}
-
-// DefaultRules returns the embedded default rule set.
+// DefaultRules returns the embedded default rule set. Each call compiles it anew (about 30 ms); callers keep
+// the result.
 func DefaultRules() *RuleSet {
-	rs, err := ParseRules(defaultRules)
+	rs, err := ParseRules(defaultRulesFile)
 	if err != nil {
 		panic(err) // the embedded file is tested
 	}
 	return rs
 }
 
-var defaultRules = []byte(`{"rules":[{"id":"first_person","severity":"high","reason":"first_person",
-"message":{"ja":"一人称の表現です。会社概要は三人称で書きます。","en":"First person: a company profile is written in the third person."},
-"words":["我々","私たち","わたしたち","弊社","当社","我が社","わが社","当グループ","we","our","us","ours"]}]}`)
-
-// RuleIDs lists the rules in the set.
+// RuleIDs lists the rules in the set, in file order.
 func (rs *RuleSet) RuleIDs() []string {
 	ids := make([]string, len(rs.rules))
 	for i, r := range rs.rules {
@@ -87,70 +74,548 @@ func (rs *RuleSet) RuleIDs() []string {
 	return ids
 }
 
+// Rules describes the rules in the set, in file order.
+func (rs *RuleSet) Rules() []RuleInfo {
+	infos := make([]RuleInfo, len(rs.rules))
+	for i, r := range rs.rules {
+		infos[i] = r.RuleInfo
+	}
+	return infos
+}
+
+// File returns the rules file the set was parsed from.
+func (rs *RuleSet) File() []byte { return bytes.Clone(rs.file) }
+
+// cand is a match in the folded summary (or source), by byte span.
+type cand struct {
+	s, e  int32
+	rule  int32
+	group int32
+	kind  useKind
+}
+
+// scratch is the per-call working memory of Check, pooled so that checking millions of items does not churn the
+// garbage collector.
+type scratch struct {
+	sum, src folder
+	cands    []cand
+	hits     []cand
+	spans    []span32
+	nums     []float64
+	lookups  int // numbers looked up in this call
+	// answers of sourceHas in this call: a summary names the same place more than once
+	known []groupAnswer
+
+	// The source is not scanned as a whole: each claim is looked up in it, first as the summary writes it, in the
+	// source as it is; the folded forms are made only when that fails.
+	source      string
+	srcFolded   string // "" until made, and when it would be the source itself
+	srcState    uint8
+	srcVariants uint8
+}
+
+type span32 struct{ s, e int32 }
+
+type groupAnswer struct {
+	group int32
+	has   bool
+}
+
+// srcState bits.
+const (
+	srcFoldDone = 1 << iota
+	srcNumsDone
+	srcVariantsDone
+)
+
+// Width variants a source may contain that NFKC changes into the characters of a support term.
+const (
+	wideASCII = 1 << iota // full-width Latin letters, digits and symbols (Ｔｏｋｙｏ, Ｎｏ．１)
+	halfKana              // half-width katakana (ﾄｯﾌﾟｼｪｱ)
+	compatHan             // CJK compatibility ideographs (U+F900..U+FAFF)
+)
+
+// widthVariants tells which variants text contains. All three live behind the lead byte EF, which Go finds fast.
+func widthVariants(text string) uint8 {
+	var v uint8
+	for i := 0; ; {
+		k := strings.IndexByte(text[i:], 0xEF)
+		if k < 0 || i+k+2 >= len(text) {
+			return v
+		}
+		i += k
+		switch b1, b2 := text[i+1], text[i+2]; {
+		case 0xA4 <= b1 && b1 <= 0xAB:
+			v |= compatHan
+		case b1 == 0xBC && b2 >= 0x81 && !(b2 == 0x88 || b2 == 0x89 || b2 == 0x9A || b2 == 0x81 || b2 == 0x9F || b2 == 0x8C):
+			v |= wideASCII // not counting （）：！？， which no support term contains
+		case b1 == 0xBD && b2 <= 0x9D: // not ～ either, common as a wave dash
+			v |= wideASCII
+		case b1 == 0xBD && b2 >= 0xA6 || b1 == 0xBE && b2 <= 0x9F:
+			v |= halfKana
+		}
+		i++
+	}
+}
+
+// sourceVariants returns widthVariants of the source, working it out on first use.
+func (sc *scratch) sourceVariants() uint8 {
+	if sc.srcState&srcVariantsDone == 0 {
+		sc.srcState |= srcVariantsDone
+		sc.srcVariants = widthVariants(sc.source)
+	}
+	return sc.srcVariants
+}
+
 // Check runs every rule over a summary, with its source text for the rules that compare against it. Hints come
-// back ordered by position.
+// back ordered by position; a summary with no hints gets an empty, non-nil slice.
 func (rs *RuleSet) Check(summary, source string) []Hint {
-	var hints []Hint
-	lower := strings.ToLower(summary)
-	for _, r := range rs.rules {
-		for _, w := range r.Words {
-			w = strings.ToLower(w)
-			for off := 0; ; {
-				i := strings.Index(lower[off:], w)
-				if i < 0 {
-					break
+	sc := rs.pool.Get().(*scratch)
+	defer rs.pool.Put(sc)
+	sc.source, sc.srcFolded, sc.srcState, sc.known, sc.lookups = source, "", 0, sc.known[:0], 0
+
+	view := sc.sum.fold(summary, false)
+	text := view.text
+	sc.cands = sc.cands[:0]
+	rs.m.scan(text, func(p int32, s, e int) {
+		for _, u := range rs.uses[p] {
+			switch u.kind {
+			case useWord, usePlace:
+				if boundaryOK(text, s, e, rs.bounds[p]) {
+					sc.cands = append(sc.cands, cand{int32(s), int32(e), u.rule, u.group, u.kind})
 				}
-				s, e := off+i, off+i+len(w)
-				off = e
-				if isWordChar(w) && !(wordBoundary(lower, s-1, true) && wordBoundary(lower, e, false)) {
-					continue
+			case useException:
+				sc.cands = append(sc.cands, cand{int32(s), int32(e), u.rule, -1, useException})
+			case useExact:
+				if text[s:e] == u.exact {
+					sc.cands = append(sc.cands, cand{int32(s), int32(e), u.rule, -1, useException})
 				}
-				hints = append(hints, Hint{Rule: r.ID, Severity: r.Severity, Text: summary[s:e], Message: r.Message,
-					Reason: r.Reason, Start: s, End: e})
+			}
+		}
+	})
+	for ri := range rs.rules {
+		r := &rs.rules[ri]
+		for k, re := range r.patterns {
+			if r.prefixes[k] != "" && !strings.Contains(text, r.prefixes[k]) {
+				continue
+			}
+			for _, loc := range re.FindAllStringIndex(text, -1) {
+				sc.cands = append(sc.cands, cand{int32(loc[0]), int32(loc[1]), int32(ri), -1, useWord})
 			}
 		}
 	}
-	sort.Slice(hints, func(i, j int) bool { return hints[i].Start < hints[j].Start })
-	SetOffsets(summary, hints)
+	sc.hits = leftmostLongest(sc.cands, sc.hits[:0], rs.m.maxLen)
+
+	// Claims the source makes itself are not flagged: a superlative it states, a place it names. Without a source
+	// there is nothing to check facts against, and flagging every number and place would only teach reviewers to
+	// ignore the rule.
+	noSource := strings.TrimSpace(source) == ""
+	kept := sc.hits[:0]
+	for _, h := range sc.hits {
+		if h.kind == usePlace && noSource {
+			continue
+		}
+		if h.group >= 0 && (h.kind == usePlace || rs.rules[h.rule].unlessInSource) && sc.sourceHas(rs, h.group) {
+			continue
+		}
+		kept = append(kept, h)
+	}
+	sc.hits = kept
+
+	// word hits as disjoint spans in order, so that numbers inside them are skipped in one sweep
+	sc.spans = sc.spans[:0]
+	for _, h := range sc.hits {
+		if h.kind == useWord {
+			sc.spans = append(sc.spans, span32{h.s, h.e})
+		}
+	}
+	slices.SortFunc(sc.spans, func(a, b span32) int { return int(a.s - b.s) })
+	for ri := range rs.rules {
+		r := &rs.rules[ri]
+		switch {
+		case r.numbers && !noSource:
+			covered := 0 // sc.spans before this one end before the current number
+			for i := 0; ; {
+				n, ok := nextNumber(text, i)
+				if !ok {
+					break
+				}
+				i = n.e
+				for covered < len(sc.spans) && int(sc.spans[covered].e) <= n.s {
+					covered++
+				}
+				// the 1 of No.1, the 20 of 20XX: the reviewer sees that hint already
+				inWord := false
+				for k := covered; k < len(sc.spans) && int(sc.spans[k].s) < n.e; k++ {
+					if int(sc.spans[k].e) > n.s {
+						inWord = true
+						break
+					}
+				}
+				if !inWord && !sc.sourceHasNumber(text[n.s:n.digits], n) {
+					e := n.e
+					for _, u := range r.units {
+						if strings.HasPrefix(text[e:], u) {
+							e += len(u)
+							break
+						}
+					}
+					if n.vals[0] == 1 && perUnit(text[e:]) {
+						continue // the 1 of 1日あたり is a denominator, not a claim
+					}
+					sc.hits = append(sc.hits, cand{int32(n.s), int32(e), int32(ri), -1, useWord})
+				}
+			}
+		case r.Kind == KindStyle:
+			r.styleHits(text, func(s, e int) {
+				sc.hits = append(sc.hits, cand{int32(s), int32(e), int32(ri), -1, useWord})
+			})
+		}
+	}
+
+	hints := make([]Hint, 0, len(sc.hits))
+	for _, h := range sc.hits {
+		s, e := view.orig(int(h.s), int(h.e))
+		r := &rs.rules[h.rule]
+		hints = append(hints, Hint{Rule: r.ID, Severity: r.Severity, Start: s, End: e, Text: summary[s:e],
+			Message: r.Message, Reason: r.Reason})
+	}
+	slices.SortFunc(hints, func(a, b Hint) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		if a.End != b.End {
+			return a.End - b.End
+		}
+		return strings.Compare(a.Rule, b.Rule)
+	})
+	if !view.invalid {
+		setOffsetsValid(summary, hints)
+	} else {
+		SetOffsets(summary, hints)
+	}
 	return hints
 }
 
-func isWordChar(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return r < utf8.RuneSelf && unicode.IsLetter(r)
+func perUnit(rest string) bool {
+	for _, p := range [...]string{"あたり", "当たり", "につき", "ごと", "毎"} {
+		if strings.HasPrefix(rest, p) {
+			return true
+		}
+	}
+	return false
 }
 
-func wordBoundary(s string, i int, before bool) bool {
-	if i < 0 || i >= len(s) {
+// leftmostLongest drops, per rule, the matches that overlap one of the rule's exceptions, then keeps the leftmost,
+// longest of overlapping matches: 東京都 is one place, not 東京 and 京都.
+// Exceptions are never longer than maxLen, which bounds how far back one can overlap a match.
+func leftmostLongest(cands, out []cand, maxLen int) []cand {
+	// Matches arrive ordered by end offset, so within a rule they are nearly in (start, longest first) order already:
+	// an insertion sort by rule, then start, then end, does little work. Long lists (a pathological summary) take
+	// the general sort.
+	if len(cands) > 64 {
+		slices.SortFunc(cands, func(a, b cand) int {
+			if candBefore(a, b) {
+				return -1
+			}
+			if candBefore(b, a) {
+				return 1
+			}
+			return 0
+		})
+	}
+	for i := 1; i < len(cands); i++ {
+		c := cands[i]
+		j := i
+		for j > 0 && candBefore(c, cands[j-1]) {
+			cands[j] = cands[j-1]
+			j--
+		}
+		cands[j] = c
+	}
+	for i := 0; i < len(cands); {
+		j := i
+		for j < len(cands) && cands[j].rule == cands[i].rule {
+			j++
+		}
+		group := cands[i:j]
+		end := int32(-1)
+		lo := 0 // exceptions before lo end before every match still to come
+		for _, c := range group {
+			if c.kind == useException || c.s < end {
+				continue
+			}
+			for lo < len(group) && (group[lo].kind != useException || int(group[lo].s)+maxLen <= int(c.s)) && group[lo].s < c.s {
+				lo++
+			}
+			overlaps := false
+			for _, x := range group[lo:] {
+				if x.s >= c.e {
+					break
+				}
+				if x.kind == useException && x.e > c.s {
+					overlaps = true
+					break
+				}
+			}
+			if !overlaps {
+				out = append(out, c)
+				end = c.e
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+func candBefore(a, b cand) bool {
+	if a.rule != b.rule {
+		return a.rule < b.rule
+	}
+	if a.s != b.s {
+		return a.s < b.s
+	}
+	return a.e > b.e
+}
+
+// foldedSource returns the source in NFKC form, or "" when that is the source itself.
+func (sc *scratch) foldedSource() string {
+	if sc.srcState&srcFoldDone == 0 {
+		sc.srcState |= srcFoldDone
+		if v := sc.src.fold(sc.source, false); v.text != sc.source {
+			sc.srcFolded = v.text
+		}
+	}
+	return sc.srcFolded
+}
+
+// sourceHas reports whether the source contains a term of support group g as a whole word or name.
+func (sc *scratch) sourceHas(rs *RuleSet, g int32) bool {
+	for _, k := range sc.known {
+		if k.group == g {
+			return k.has
+		}
+	}
+	has := sc.searchSupport(&rs.support[g])
+	sc.known = append(sc.known, groupAnswer{g, has})
+	return has
+}
+
+func (sc *scratch) searchSupport(sg *supportGroup) bool {
+	for i, term := range sg.terms {
+		if containsTerm(sc.source, term, sg.bounds[i], sg.conflicts[i]) {
+			return true
+		}
+	}
+	if v := sc.sourceVariants(); sg.anyVariant&v != 0 {
+		f := sc.foldedSource()
+		for i, term := range sg.terms {
+			if sg.variants[i]&v != 0 && containsTerm(f, term, sg.bounds[i], sg.conflicts[i]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containsTerm reports whether text has an occurrence of term (lower-case; text's ASCII letters match in either
+// case) that meets the term's boundary needs and is not part of one of the conflicting longer strings.
+func containsTerm(text, term string, bounds uint8, conflicts []conflict) bool {
+	for off := 0; ; {
+		s := indexFoldASCII(text, term, off)
+		if s < 0 {
+			return false
+		}
+		off = s + 1
+		if !boundaryOK(text, s, s+len(term), bounds) {
+			continue
+		}
+		inside := false
+		for _, c := range conflicts {
+			if s >= c.off && s-c.off+len(c.text) <= len(text) && equalFoldASCII(text[s-c.off:s-c.off+len(c.text)], c.text) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			return true
+		}
+	}
+}
+
+// indexFoldASCII is strings.Index from offset from, with the ASCII letters of text matching the lower-case term in
+// either case. Terms without letters take strings.Index.
+func indexFoldASCII(text, term string, from int) int {
+	c := term[0]
+	if !hasLetter(term) {
+		return indexAnchored(text, term, from)
+	}
+	upper := c
+	if 'a' <= c && c <= 'z' {
+		upper = c - 'a' + 'A'
+	}
+	for i := from; i+len(term) <= len(text); {
+		j := strings.IndexByte(text[i:i+len(text)-i-len(term)+1], c)
+		if upper != c {
+			if k := strings.IndexByte(text[i:i+len(text)-i-len(term)+1], upper); k >= 0 && (j < 0 || k < j) {
+				j = k
+			}
+		}
+		if j < 0 {
+			return -1
+		}
+		if equalFoldASCII(text[i+j:i+j+len(term)], term) {
+			return i + j
+		}
+		i += j + 1
+	}
+	return -1
+}
+
+// indexAnchored is strings.Index from offset from, searching for the term's last byte first: in Japanese text the
+// first byte of a term is a lead byte that recurs every few characters (E6 starts a large share of all kanji), while
+// its last byte is a continuation byte that recurs far less, so fewer candidates need comparing.
+func indexAnchored(text, term string, from int) int {
+	last := len(term) - 1
+	c := term[last]
+	for i := from + last; i < len(text); {
+		j := strings.IndexByte(text[i:], c)
+		if j < 0 {
+			return -1
+		}
+		if s := i + j - last; text[s:s+len(term)] == term {
+			return s
+		}
+		i += j + 1
+	}
+	return -1
+}
+
+// equalFoldASCII reports whether s equals the lower-case t, ignoring the case of ASCII letters in s.
+func equalFoldASCII(s, t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != t[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'a' <= s[i] && s[i] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceHasNumber reports whether the source states the number: written the same way (the common case, answered by
+// a search), or in any form it could take there (full-width, 1,200 for 1200, 平成15 for 2003, 1万 for 10000, 百 for
+// 100), from an index of the source's numbers built on first need.
+func (sc *scratch) sourceHasNumber(digits string, n number) bool {
+	// A search per number is cheapest for the few numbers of a real summary; a summary full of numbers is answered
+	// from the index, which keeps a pathological one linear in size.
+	sc.lookups++
+	if sc.lookups <= 16 && containsNumber(sc.source, digits) {
 		return true
 	}
-	var r rune
-	if before {
-		r, _ = utf8.DecodeLastRuneInString(s[:i+1])
-	} else {
-		r, _ = utf8.DecodeRuneInString(s[i:])
+	if sc.srcState&srcNumsDone == 0 {
+		sc.srcState |= srcNumsDone
+		sc.nums = sourceNumbers(sc.source, sc.nums[:0])
+		slices.Sort(sc.nums)
 	}
-	return !(unicode.IsLetter(r) || unicode.IsDigit(r))
+	for _, v := range n.vals[:n.n] {
+		if _, ok := slices.BinarySearch(sc.nums, v); ok {
+			return true
+		}
+	}
+	return false
 }
 
-// SetOffsets turns hints whose Start and End are byte offsets into summary into rune and UTF-16 offsets.
-// Hints must be sorted by Start.
-func SetOffsets(summary string, hints []Hint) {
-	type mark struct {
-		byteOff int
-		rune16  *int
-		rune    *int
+// containsNumber reports whether text has digits as a whole number: not part of a longer number (20 in 2020, 3.5 in
+// 13.5, 200 in 1,200).
+func containsNumber(text, digits string) bool {
+	for off := 0; ; {
+		i := strings.Index(text[off:], digits)
+		if i < 0 {
+			return false
+		}
+		s, e := off+i, off+i+len(digits)
+		off = s + 1
+		if s > 0 && (isDigit(text[s-1]) || s > 1 && (text[s-1] == '.' || text[s-1] == ',') && isDigit(text[s-2])) {
+			continue
+		}
+		if e < len(text) && (isDigit(text[e]) || e+1 < len(text) && (text[e] == '.' || text[e] == ',') && isDigit(text[e+1])) {
+			continue
+		}
+		return true
 	}
-	marks := make([]mark, 0, 2*len(hints))
+}
+
+// setOffsetsValid is SetOffsets for valid UTF-8, where counting bytes is enough: every byte that is not a
+// continuation byte starts a rune, and every 4-byte sequence is two UTF-16 units.
+func setOffsetsValid(summary string, hints []Hint) {
+	if len(hints) == 0 {
+		return
+	}
+	// hints are sorted by start, so starts need one pass; ends are few, each counted from its start
+	runes, units, b := 0, 0, 0
+	count := func(to int) {
+		for ; b < to; b++ {
+			c := summary[b]
+			if c&0xC0 != 0x80 {
+				runes++
+				units++
+				if c >= 0xF0 {
+					units++
+				}
+			}
+		}
+	}
 	for i := range hints {
 		h := &hints[i]
-		marks = append(marks, mark{h.Start, &h.Start16, &h.Start}, mark{h.End, &h.End16, &h.End})
+		start, end := h.Start, h.End
+		count(start)
+		h.Start, h.Start16 = runes, units
+		r, u, from := runes, units, b
+		count(end)
+		h.End, h.End16 = runes, units
+		runes, units, b = r, u, from
 	}
-	sort.SliceStable(marks, func(i, j int) bool { return marks[i].byteOff < marks[j].byteOff })
+}
+
+// SetOffsets turns hints whose Start and End are byte offsets into summary into rune and UTF-16 offsets, in one pass
+// over the summary.
+func SetOffsets(summary string, hints []Hint) {
+	type mark struct {
+		off int
+		at  *Hint
+		end bool
+	}
+	var buf [32]mark
+	marks := buf[:0]
+	for i := range hints {
+		marks = append(marks, mark{hints[i].Start, &hints[i], false}, mark{hints[i].End, &hints[i], true})
+	}
+	slices.SortStableFunc(marks, func(a, b mark) int { return a.off - b.off })
 	runes, units, b := 0, 0, 0
 	for _, m := range marks {
-		for b < m.byteOff && b < len(summary) {
-			r, n := utf8.DecodeRuneInString(summary[b:])
+		for b < m.off && b < len(summary) {
+			if summary[b] < utf8.RuneSelf {
+				b++
+				runes++
+				units++
+				continue
+			}
+			r, n := decodeRune(summary, b)
 			b += n
 			runes++
 			units++
@@ -158,6 +623,10 @@ func SetOffsets(summary string, hints []Hint) {
 				units++
 			}
 		}
-		*m.rune, *m.rune16 = runes, units
+		if m.end {
+			m.at.End, m.at.End16 = runes, units
+		} else {
+			m.at.Start, m.at.Start16 = runes, units
+		}
 	}
 }

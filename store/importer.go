@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"reviewdesk/review"
 )
@@ -41,19 +44,24 @@ type Import struct {
 	rubric review.Rubric
 	counts ImportCounts
 	stmts  map[string]*sql.Stmt
+	// multi holds multi-row INSERT statements by table and row count.
+	multi map[string]*sql.Stmt
 }
 
 var importStatements = map[string]string{
-	"seen":     `INSERT OR IGNORE INTO temp.import_seen(id) VALUES (?)`,
-	"lookup":   `SELECT seq, content_hash, revision, status, summary, scores, score FROM items WHERE id = ?`,
-	"insert":   `INSERT INTO items (id, company, summary, scores, score, max_score, band, generator, judge, prompt_version, batch, meta, content_hash, source_sha256, revision, version, status, hints, hint_count, rules_version, sample_key, import, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,'pending',?,?,?,?,?,?,?)`,
-	"source":   `INSERT INTO sources (seq, text) VALUES (?, ?)`,
-	"hint":     `INSERT OR IGNORE INTO item_hints (rule, seq) VALUES (?, ?)`,
-	"score":    `INSERT OR IGNORE INTO item_scores (criterion, points, seq) VALUES (?, ?, ?)`,
-	"fts":      `INSERT INTO item_fts (docid, body) VALUES (?, ?)`,
-	"decision": `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks, comment, reviewer, started_at, ended_at, seconds, rules_version) VALUES (?,?,?,?,'[]','{}','',?,?,?,0,?)`,
-	"discard":  `UPDATE items SET status = 'auto_discarded', decision = ?, version = version + 1 WHERE seq = ?`,
+	"lookup":    `SELECT seq, content_hash, revision, status, summary, scores, score, import FROM items WHERE id = ?`,
+	"seen":      `UPDATE items SET import = ? WHERE seq = ?`,
+	"fts":       `INSERT OR IGNORE INTO fts_pending (seq) VALUES (?)`,
+	"decision":  `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks, comment, reviewer, started_at, ended_at, seconds, rules_version) VALUES (?,?,?,?,'[]','{}','',?,?,?,0,?)`,
+	"discard":   `UPDATE items SET status = 'auto_discarded', decision = ?, version = version + 1 WHERE seq = ?`,
+	"delHints":  `DELETE FROM item_hints WHERE seq = ?`,
+	"delScores": `DELETE FROM item_scores WHERE seq = ?`,
+	"source":    `UPDATE sources SET text = ? WHERE seq = ?`,
 }
+
+// importChunk is how many items one multi-row INSERT carries: one statement instead of a statement per row makes
+// the difference between tens and hundreds of thousands of items per second.
+const importChunk = 64
 
 // BeginImport starts importing one file. The rubric's thresholds decide which new items are auto-discarded.
 func (s *Store) BeginImport(ctx context.Context, file, format, actor string, rubric review.Rubric) (*Import, error) {
@@ -61,18 +69,11 @@ func (s *Store) BeginImport(ctx context.Context, file, format, actor string, rub
 	if err != nil {
 		return nil, fmt.Errorf("begin import of %s: %w", file, err)
 	}
-	im := &Import{s: s, ctx: ctx, tx: tx, now: millis(s.now()), rubric: rubric, stmts: map[string]*sql.Stmt{}}
+	im := &Import{s: s, ctx: ctx, tx: tx, now: millis(s.now()), rubric: rubric, stmts: map[string]*sql.Stmt{},
+		multi: map[string]*sql.Stmt{}}
 	fail := func(err error) (*Import, error) {
 		im.Rollback()
 		return nil, fmt.Errorf("begin import of %s: %w", file, err)
-	}
-	for _, q := range []string{
-		`CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY) WITHOUT ROWID`,
-		`DELETE FROM temp.import_seen`,
-	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fail(err)
-		}
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO imports (file, format, started_at, actor) VALUES (?, ?, ?, ?)`, file, format, im.now, actor)
 	if err != nil {
@@ -94,38 +95,218 @@ func (s *Store) BeginImport(ctx context.Context, file, format, actor string, rub
 // Refuse counts a record that a reader refused and the caller chose to skip.
 func (im *Import) Refuse() { im.counts.Refused++ }
 
-// Put stores one item with the hints computed for it. A record whose content is unchanged changes nothing; a changed
-// one becomes a new revision. An id seen twice in one import is refused.
+// Prepared is an item ready to store: everything that costs CPU but not the database (hashes, JSON encodings, the
+// score band) is done by Prepare, which callers run in parallel, so that the single writer only writes.
+type Prepared struct {
+	Item         *review.Item
+	Hints        []review.Hint
+	RulesVersion string
+	hash         string
+	sourceSHA    string
+	scores       string
+	meta         string
+	hints        string
+	sampleKey    int64
+}
+
+// Prepare encodes an item and its hints for storing.
+func Prepare(it *review.Item, hints []review.Hint, rulesVersion string) (Prepared, error) {
+	p := Prepared{Item: it, Hints: hints, RulesVersion: rulesVersion, hash: it.ContentHash(), sourceSHA: it.SourceSHA256(),
+		sampleKey: review.SampleKey(it.ID)}
+	var err error
+	p.scores, p.meta, p.hints, err = encodeItem(it, hints)
+	return p, err
+}
+
+// Put stores one item with the hints computed for it. See PutBatch.
 func (im *Import) Put(it *review.Item, hints []review.Hint, rulesVersion string) (Outcome, error) {
-	res, err := im.stmts["seen"].ExecContext(im.ctx, it.ID)
+	p, err := Prepare(it, hints, rulesVersion)
 	if err != nil {
-		return 0, fmt.Errorf("import %s: %w", it.ID, err)
+		return 0, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return 0, &review.FieldError{Field: "id", Problem: fmt.Sprintf("duplicate id %q: it appears more than once in this file", it.ID)}
+	out, errs, err := im.PutBatch([]Prepared{p})
+	if err != nil {
+		return 0, err
 	}
+	return out[0], errs[0]
+}
+
+// PutBatch stores items in order. A record whose content is unchanged changes nothing; a changed one becomes a new
+// revision; an id seen twice in one import is refused with a *review.FieldError in errs, which the caller may skip.
+// A non-nil error is a failure of the import itself.
+func (im *Import) PutBatch(items []Prepared) (outcomes []Outcome, errs []error, err error) {
+	outcomes, errs = make([]Outcome, len(items)), make([]error, len(items))
+	for start := 0; start < len(items); start += importChunk {
+		chunk := items[start:min(start+importChunk, len(items))]
+		if err := im.putChunk(chunk, outcomes[start:], errs[start:]); err != nil {
+			return outcomes, errs, err
+		}
+	}
+	return outcomes, errs, nil
+}
+
+// putChunk inserts the chunk's new items with one statement per table; ids that already exist (from an earlier
+// import, or earlier in this one) take the slower path of comparing and revising.
+func (im *Import) putChunk(chunk []Prepared, outcomes []Outcome, errs []error) error {
+	args := make([]any, 0, len(chunk)*itemInsertColumns)
+	for i := range chunk {
+		p := &chunk[i]
+		it := p.Item
+		max := im.maxScore(it)
+		args = append(args, it.ID, it.Company, it.Summary, p.scores, it.Score, max, review.Band(it.Score, max), it.Generator,
+			it.Judge, it.PromptVersion, it.Batch, p.meta, p.hash, p.sourceSHA, p.hints, len(p.Hints), p.RulesVersion,
+			p.sampleKey, im.id, im.now, im.now)
+	}
+	st, err := im.multiStmt("items", len(chunk))
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(im.ctx, args...)
+	if err != nil {
+		return fmt.Errorf("import: insert items: %w", err)
+	}
+	seqs := make(map[string]int64, len(chunk))
+	for rows.Next() {
+		var id string
+		var seq int64
+		if err := rows.Scan(&seq, &id); err != nil {
+			rows.Close()
+			return fmt.Errorf("import: insert items: %w", err)
+		}
+		seqs[id] = seq
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("import: insert items: %w", err)
+	}
+	// Details of the new items, again one statement per table.
+	var sources, scores, hints, pending []any
+	nScores, nHints := 0, 0
+	added := make([]int64, len(chunk)) // the new item's seq, 0 for ids that existed
+	for i := range chunk {
+		p := &chunk[i]
+		seq, isNew := seqs[p.Item.ID]
+		if !isNew {
+			continue
+		}
+		delete(seqs, p.Item.ID) // a second row with this id in the chunk was refused by the insert: it is a duplicate
+		added[i] = seq
+		pending = append(pending, seq)
+		outcomes[i] = Added
+		im.counts.Added++
+		sources = append(sources, seq, p.Item.Source)
+		for _, c := range p.Item.Criteria() {
+			scores = append(scores, c, p.Item.Score, p.Item.Scores[c], seq)
+			nScores++
+		}
+		for _, rule := range hintRules(p.Hints) {
+			hints = append(hints, rule, p.Item.Score, seq)
+			nHints++
+		}
+		if im.rubric.Discards(p.Item.Score) {
+			if err := im.discard(seq, 1, p.RulesVersion); err != nil {
+				return err
+			}
+		}
+	}
+	for _, multi := range []struct {
+		table string
+		n     int
+		args  []any
+	}{{"sources", len(sources) / 2, sources}, {"item_scores", nScores, scores}, {"item_hints", nHints, hints},
+		{"fts_pending", len(pending), pending}} {
+		for off, row := 0, 0; row < multi.n; {
+			n := min(multi.n-row, importChunk)
+			st, err := im.multiStmt(multi.table, n)
+			if err != nil {
+				return err
+			}
+			width := len(multi.args) / multi.n
+			if _, err := st.ExecContext(im.ctx, multi.args[off:off+n*width]...); err != nil {
+				return fmt.Errorf("import: insert %s: %w", multi.table, err)
+			}
+			off += n * width
+			row += n
+		}
+	}
+	for i := range chunk {
+		if added[i] != 0 {
+			continue
+		}
+		out, err := im.putExisting(&chunk[i])
+		var fe *review.FieldError
+		if errors.As(err, &fe) {
+			errs[i] = err
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		outcomes[i] = out
+	}
+	return nil
+}
+
+// itemInsertColumns is the number of parameters of one row of the items insert.
+const itemInsertColumns = 21
+
+// multiStmt returns a prepared INSERT of n rows into table.
+func (im *Import) multiStmt(table string, n int) (*sql.Stmt, error) {
+	key := fmt.Sprintf("%s/%d", table, n)
+	if st, ok := im.multi[key]; ok {
+		return st, nil
+	}
+	var head, row, tail string
+	switch table {
+	case "items":
+		head = `INSERT INTO items (id, company, summary, scores, score, max_score, band, generator, judge, prompt_version,
+			batch, meta, content_hash, source_sha256, hints, hint_count, rules_version, sample_key, import, imported_at,
+			updated_at, revision, version, status) VALUES `
+		row = `(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,'pending')`
+		tail = ` ON CONFLICT (id) DO NOTHING RETURNING seq, id`
+	case "sources":
+		head, row = `INSERT INTO sources (seq, text) VALUES `, `(?,?)`
+	case "item_scores":
+		head, row = `INSERT OR IGNORE INTO item_scores (criterion, score, points, seq) VALUES `, `(?,?,?,?)`
+	case "item_hints":
+		head, row = `INSERT OR IGNORE INTO item_hints (rule, score, seq) VALUES `, `(?,?,?)`
+	case "fts_pending":
+		head, row = `INSERT OR IGNORE INTO fts_pending (seq) VALUES `, `(?)`
+	}
+	q := head + strings.TrimSuffix(strings.Repeat(row+",", n), ",") + tail
+	st, err := im.tx.PrepareContext(im.ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("prepare %s insert: %w", table, err)
+	}
+	im.multi[key] = st
+	return st, nil
+}
+
+// putExisting handles a record whose id is already in the database: unchanged, a new revision, or a second
+// occurrence in this same import.
+func (im *Import) putExisting(p *Prepared) (Outcome, error) {
+	it := p.Item
 	var (
-		seq                   int64
+		seq, lastImport       int64
 		hash, status, summary string
 		oldScores             string
 		oldScore              float64
 		revision              int
 	)
-	err = im.stmts["lookup"].QueryRowContext(im.ctx, it.ID).Scan(&seq, &hash, &revision, &status, &summary, &oldScores, &oldScore)
-	switch {
-	case err == sql.ErrNoRows:
-		return im.insert(it, hints, rulesVersion)
-	case err != nil:
+	if err := im.stmts["lookup"].QueryRowContext(im.ctx, it.ID).Scan(&seq, &hash, &revision, &status, &summary, &oldScores,
+		&oldScore, &lastImport); err != nil {
 		return 0, fmt.Errorf("import %s: %w", it.ID, err)
 	}
-	newHash := it.ContentHash()
-	if newHash == hash {
+	if lastImport == im.id {
+		return 0, &review.FieldError{Field: "id", Problem: fmt.Sprintf("duplicate id %q: it appears more than once in this file", it.ID)}
+	}
+	if p.hash == hash {
+		// Only the bookkeeping of which import saw the item last, which is how a second occurrence is recognised.
+		if _, err := im.stmts["seen"].ExecContext(im.ctx, im.id, seq); err != nil {
+			return 0, fmt.Errorf("import %s: %w", it.ID, err)
+		}
 		im.counts.Unchanged++
 		return Unchanged, nil
-	}
-	scores, meta, hintJSON, err := encodeItem(it, hints)
-	if err != nil {
-		return 0, err
 	}
 	tx := im.tx
 	if _, err := tx.ExecContext(im.ctx, `INSERT INTO item_revisions (seq, revision, summary, scores, score, content_hash, replaced_at)
@@ -134,24 +315,25 @@ func (im *Import) Put(it *review.Item, hints []review.Hint, rulesVersion string)
 	}
 	decided := !review.Status(status).Open()
 	revision++
+	max := im.maxScore(it)
 	if _, err := tx.ExecContext(im.ctx, `UPDATE items SET company = ?, summary = ?, scores = ?, score = ?, max_score = ?,
 		band = ?, generator = ?, judge = ?, prompt_version = ?, batch = ?, meta = ?, content_hash = ?, source_sha256 = ?,
 		revision = ?, version = version + 1, hints = ?, hint_count = ?, rules_version = ?, changed = ?, import = ?,
 		imported_at = ?, updated_at = ? WHERE seq = ?`,
-		it.Company, it.Summary, scores, it.Score, it.MaxScore, review.Band(it.Score, im.maxScore(it)), it.Generator,
-		it.Judge, it.PromptVersion, it.Batch, meta, newHash, it.SourceSHA256(), revision, hintJSON, len(hints),
-		rulesVersion, decided, im.id, im.now, im.now, seq); err != nil {
+		it.Company, it.Summary, p.scores, it.Score, max, review.Band(it.Score, max), it.Generator,
+		it.Judge, it.PromptVersion, it.Batch, p.meta, p.hash, p.sourceSHA, revision, p.hints, len(p.Hints),
+		p.RulesVersion, decided, im.id, im.now, im.now, seq); err != nil {
 		return 0, fmt.Errorf("import %s: new revision: %w", it.ID, err)
 	}
-	for _, q := range []string{`DELETE FROM item_hints WHERE seq = ?`, `DELETE FROM item_scores WHERE seq = ?`} {
-		if _, err := tx.ExecContext(im.ctx, q, seq); err != nil {
+	for _, name := range []string{"delHints", "delScores"} {
+		if _, err := im.stmts[name].ExecContext(im.ctx, seq); err != nil {
 			return 0, fmt.Errorf("import %s: %w", it.ID, err)
 		}
 	}
-	if _, err := tx.ExecContext(im.ctx, `UPDATE sources SET text = ? WHERE seq = ?`, it.Source, seq); err != nil {
+	if _, err := im.stmts["source"].ExecContext(im.ctx, it.Source, seq); err != nil {
 		return 0, fmt.Errorf("import %s: %w", it.ID, err)
 	}
-	if err := im.putDetails(seq, revision, it, hints); err != nil {
+	if err := im.putDetails(seq, p); err != nil {
 		return 0, err
 	}
 	if decided {
@@ -160,7 +342,7 @@ func (im *Import) Put(it *review.Item, hints []review.Hint, rulesVersion string)
 	}
 	im.counts.Revised++
 	if im.rubric.Discards(it.Score) {
-		if err := im.discard(seq, revision, rulesVersion); err != nil {
+		if err := im.discard(seq, revision, p.RulesVersion); err != nil {
 			return 0, err
 		}
 	}
@@ -201,47 +383,13 @@ func encodeItem(it *review.Item, hints []review.Hint) (scores, meta, hintJSON st
 	return scores, meta, string(b), nil
 }
 
-func (im *Import) insert(it *review.Item, hints []review.Hint, rulesVersion string) (Outcome, error) {
-	scores, meta, hintJSON, err := encodeItem(it, hints)
-	if err != nil {
-		return 0, err
-	}
-	maxScore := it.MaxScore
-	if maxScore == 0 {
-		maxScore = im.rubric.MaxScore
-	}
-	res, err := im.stmts["insert"].ExecContext(im.ctx, it.ID, it.Company, it.Summary, scores, it.Score, maxScore,
-		review.Band(it.Score, maxScore), it.Generator, it.Judge, it.PromptVersion, it.Batch, meta, it.ContentHash(),
-		it.SourceSHA256(), hintJSON, len(hints), rulesVersion, review.SampleKey(it.ID), im.id, im.now, im.now)
-	if err != nil {
-		return 0, fmt.Errorf("import %s: %w", it.ID, err)
-	}
-	seq, err := res.LastInsertId()
-	if err != nil {
-		return 0, fmt.Errorf("import %s: %w", it.ID, err)
-	}
-	if _, err := im.stmts["source"].ExecContext(im.ctx, seq, it.Source); err != nil {
-		return 0, fmt.Errorf("import %s: source: %w", it.ID, err)
-	}
-	if err := im.putDetails(seq, 1, it, hints); err != nil {
-		return 0, err
-	}
-	im.counts.Added++
-	if im.rubric.Discards(it.Score) {
-		if err := im.discard(seq, 1, rulesVersion); err != nil {
-			return 0, err
-		}
-	}
-	return Added, nil
-}
-
-// putDetails writes the lookup rows of one revision: hint rules, criterion points and the search index.
-func (im *Import) putDetails(seq int64, revision int, it *review.Item, hints []review.Hint) error {
-	for i, h := range hints {
-		if i > 0 && hints[i-1].Rule == h.Rule {
-			continue
-		}
-		if _, err := im.stmts["hint"].ExecContext(im.ctx, h.Rule, seq); err != nil {
+// putDetails writes the lookup rows of one revision of an existing item (hint rules, criterion points) and queues it
+// for the search index.
+func (im *Import) putDetails(seq int64, p *Prepared) error {
+	it := p.Item
+	for _, rule := range hintRules(p.Hints) {
+		if _, err := im.tx.ExecContext(im.ctx, `INSERT OR IGNORE INTO item_hints (rule, score, seq) VALUES (?, ?, ?)`,
+			rule, it.Score, seq); err != nil {
 			return fmt.Errorf("import %s: hint: %w", it.ID, err)
 		}
 	}
@@ -249,11 +397,12 @@ func (im *Import) putDetails(seq int64, revision int, it *review.Item, hints []r
 		if math.IsNaN(v) {
 			continue
 		}
-		if _, err := im.stmts["score"].ExecContext(im.ctx, c, v, seq); err != nil {
+		if _, err := im.tx.ExecContext(im.ctx, `INSERT OR IGNORE INTO item_scores (criterion, score, points, seq) VALUES (?, ?, ?, ?)`,
+			c, it.Score, v, seq); err != nil {
 			return fmt.Errorf("import %s: score: %w", it.ID, err)
 		}
 	}
-	if _, err := im.stmts["fts"].ExecContext(im.ctx, ftsDocID(seq, revision), indexText(it.Company, it.Summary)); err != nil {
+	if _, err := im.stmts["fts"].ExecContext(im.ctx, seq); err != nil {
 		return fmt.Errorf("import %s: search index: %w", it.ID, err)
 	}
 	return nil
@@ -318,7 +467,10 @@ func (im *Import) closeStmts() {
 	for _, st := range im.stmts {
 		st.Close()
 	}
-	im.stmts = nil
+	for _, st := range im.multi {
+		st.Close()
+	}
+	im.stmts, im.multi = nil, nil
 }
 
 // PutDecision records a decision made elsewhere (a demo dataset, decisions carried over from another tool) on an
@@ -367,4 +519,15 @@ func (im *Import) PutDecision(d review.Decision, double bool) error {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}
 	return nil
+}
+
+// hintRules lists the distinct rules of hints, in order of first appearance.
+func hintRules(hints []review.Hint) []string {
+	var rules []string
+	for _, h := range hints {
+		if !slices.Contains(rules, h.Rule) {
+			rules = append(rules, h.Rule)
+		}
+	}
+	return rules
 }

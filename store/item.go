@@ -90,23 +90,24 @@ type scanFunc func(...any) error
 
 func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
-// Items returns one page of items matching the filter, without source texts.
+// countCap bounds how far a list counts its matches: counting a million rows for every page would cost more than the
+// page itself. Page.Total stops at countCap and Page.TotalCapped says so.
+const countCap = 1000
+
+// Items returns one page of items matching the filter, without source texts. Every filter and sort walks an index
+// in page order, so a page costs about the same at a thousand items as at millions.
 func (s *Store) Items(ctx context.Context, f review.ItemFilter) (review.Page, error) {
 	if err := f.Normalize(); err != nil {
 		return review.Page{}, err
 	}
-	from, where, args := filterSQL(f)
-	order := map[review.Sort]string{
-		review.SortScoreDesc: "items.score DESC, items.seq",
-		review.SortScoreAsc:  "items.score, items.seq",
-		review.SortHints:     "items.hint_count DESC, items.score DESC, items.seq",
-		review.SortID:        "items.id",
-		review.SortUpdated:   "items.updated_at DESC, items.seq",
-		review.SortImported:  "items.seq",
-	}[f.Sort]
+	q := listQuery(f)
 	page := review.Page{Items: []review.Record{}, Limit: f.Limit, Offset: f.Offset}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+itemColumns+` FROM `+from+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		append(args, f.Limit, f.Offset)...)
+	limit, offset := f.Limit, f.Offset
+	if q.paged {
+		offset = 0
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+itemColumns+` FROM `+q.from+q.where+` ORDER BY `+q.order+` LIMIT ? OFFSET ?`,
+		append(q.args, limit, offset)...)
 	if err != nil {
 		return page, fmt.Errorf("list items: %w", err)
 	}
@@ -118,11 +119,7 @@ func (s *Store) Items(ctx context.Context, f review.ItemFilter) (review.Page, er
 			return page, fmt.Errorf("list items: %w", err)
 		}
 		page.Items = append(page.Items, r)
-		if decision.Valid {
-			decided = append(decided, decision.Int64)
-		} else {
-			decided = append(decided, 0)
-		}
+		decided = append(decided, decision.Int64) // 0 when the item has no current decision
 	}
 	if err := rows.Err(); err != nil {
 		return page, fmt.Errorf("list items: %w", err)
@@ -138,70 +135,162 @@ func (s *Store) Items(ctx context.Context, f review.ItemFilter) (review.Page, er
 		}
 		page.Items[i].Decision = d
 	}
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM `+from+where, args...).Scan(&page.Total); err != nil {
+	count, countArgs := `SELECT count(*) FROM (SELECT 1 FROM `+q.from+q.where+` LIMIT ?)`, q.args
+	if q.count != "" {
+		count, countArgs = q.count, q.countArgs
+	}
+	if err := s.read.QueryRowContext(ctx, count, append(countArgs, countCap+1)...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("count items: %w", err)
+	}
+	if page.Total > countCap {
+		page.Total, page.TotalCapped = countCap, true
 	}
 	return page, nil
 }
 
-// filterSQL turns a filter into a FROM clause and a WHERE clause with its arguments.
-func filterSQL(f review.ItemFilter) (from, where string, args []any) {
-	from = "items"
+type query struct {
+	from, where, order string
+	args               []any
+	// paged: from already pages (LIMIT and OFFSET inside); count and countArgs replace the generic count.
+	paged     bool
+	count     string
+	countArgs []any
+}
+
+// onlySearch reports whether a filter is a text search alone, in import order.
+func onlySearch(f review.ItemFilter) bool {
+	return f.Query != "" && len(f.Status) == 0 && f.MinScore == nil && f.MaxScore == nil && f.Criterion == "" &&
+		f.Rule == "" && f.Batch == "" && f.Reviewer == "" && !f.Changed &&
+		(f.Sort == review.SortScoreDesc || f.Sort == review.SortImported)
+}
+
+// listQuery builds the list's SQL. The table a query is driven from decides which index orders the page: with the
+// default order (best judge score first), a hint-rule or criterion filter drives from its own table, whose key
+// carries the score; a reviewer filter drives from that reviewer's decisions, newest first; a text search from the
+// search index, in import order. Other filters are checked on the rows the driving index yields.
+func listQuery(f review.ItemFilter) query {
+	var q query
 	var conds []string
-	if q := matchQuery(f.Query); q != "" {
-		from = `(SELECT docid FROM item_fts WHERE item_fts MATCH ?) AS fts JOIN items ON items.seq = fts.docid >> 8`
-		args = append(args, q)
-		conds = append(conds, "(fts.docid & 255) = (items.revision & 255)")
-	} else if f.Query != "" {
-		conds = append(conds, "0")
+	add := func(c string, args ...any) {
+		conds = append(conds, c)
+		q.args = append(q.args, args...)
 	}
-	if len(f.Status) > 0 {
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(f.Status)), ",")
-		conds = append(conds, "items.status IN ("+marks+")")
-		for _, st := range f.Status {
-			args = append(args, string(st))
-		}
-	}
-	if f.MinScore != nil {
-		conds = append(conds, "items.score >= ?")
-		args = append(args, *f.MinScore)
-	}
-	if f.MaxScore != nil {
-		conds = append(conds, "items.score <= ?")
-		args = append(args, *f.MaxScore)
-	}
-	if f.Criterion != "" {
-		c := "items.seq IN (SELECT seq FROM item_scores WHERE criterion = ?"
+	byScore := f.Sort == review.SortScoreDesc
+	q.from = "items"
+	q.order = map[review.Sort]string{
+		review.SortScoreDesc: "items.score DESC, items.seq",
+		review.SortScoreAsc:  "items.score, items.seq DESC",
+		review.SortHints:     "items.hint_count DESC, items.score DESC, items.seq",
+		review.SortID:        "items.id",
+		review.SortUpdated:   "items.updated_at DESC, items.seq",
+		review.SortImported:  "items.seq",
+	}[f.Sort]
+	pointConds := func(alias string) []any {
+		var args []any
+		c := alias + ".criterion = ?"
 		args = append(args, f.Criterion)
 		if f.MinPoints != nil {
-			c += " AND points >= ?"
+			c += " AND " + alias + ".points >= ?"
 			args = append(args, *f.MinPoints)
 		}
 		if f.MaxPoints != nil {
-			c += " AND points <= ?"
+			c += " AND " + alias + ".points <= ?"
 			args = append(args, *f.MaxPoints)
 		}
-		conds = append(conds, c+")")
+		return append([]any{c}, args...)
+	}
+	switch {
+	case f.Query != "":
+		m := matchQuery(f.Query)
+		if m == "" {
+			add("0")
+			break
+		}
+		// Indexed items through FTS; items still waiting for the indexer by scanning their text. An index entry
+		// counts only for the item's current revision.
+		var scan []string
+		var scanArgs []any
+		for _, term := range strings.Fields(f.Query) {
+			scan = append(scan, "instr(lower(items.company || ' ' || items.summary), lower(?)) > 0")
+			scanArgs = append(scanArgs, term)
+		}
+		matches := `SELECT docid >> 8 AS seq, docid & 255 AS rev FROM item_fts WHERE item_fts MATCH ?
+			UNION ALL SELECT items.seq, items.revision & 255 FROM fts_pending p CROSS JOIN items ON items.seq = p.seq
+			WHERE ` + strings.Join(scan, " AND ")
+		matchArgs := append([]any{m}, scanArgs...)
+		if onlySearch(f) {
+			// Page the matches before touching the items table: a common word matches a large share of a
+			// million items, and joining them all to page fifty would cost seconds.
+			q.from = `(SELECT seq, rev FROM (` + matches + `) ORDER BY seq LIMIT ? OFFSET ?) AS m
+				JOIN items ON items.seq = m.seq AND (items.revision & 255) = m.rev`
+			q.args = append(matchArgs, f.Limit, f.Offset)
+			q.count = `SELECT count(*) FROM (SELECT 1 FROM (` + matches + `) LIMIT ?)`
+			q.countArgs = matchArgs
+			q.order, q.paged = "m.seq", true
+			return q
+		}
+		// In import order, the sorted matches stream through the join and the page stops the scan.
+		q.from = `(SELECT seq, rev FROM (` + matches + `) ORDER BY seq) AS m CROSS JOIN items ON items.seq = m.seq AND (items.revision & 255) = m.rev`
+		q.args = append(q.args, matchArgs...)
+		if byScore {
+			q.order = "m.seq"
+		}
+	case f.Reviewer != "" && byScore:
+		q.from = "decisions d JOIN items ON items.seq = d.seq AND items.decision = d.id"
+		add("d.reviewer = ?", f.Reviewer)
+		q.order = "d.id DESC"
+	case f.Rule != "" && byScore:
+		q.from = "item_hints h JOIN items ON items.seq = h.seq"
+		add("h.rule = ?", f.Rule)
+		q.order = "h.score DESC, h.seq"
+		f.Rule = ""
+	case f.Criterion != "" && byScore:
+		q.from = "item_scores c JOIN items ON items.seq = c.seq"
+		pc := pointConds("c")
+		add(pc[0].(string), pc[1:]...)
+		q.order = "c.score DESC, c.points, c.seq"
+		if f.MinScore != nil {
+			add("c.score >= ?", *f.MinScore)
+		}
+		if f.MaxScore != nil {
+			add("c.score <= ?", *f.MaxScore)
+		}
+		f.Criterion, f.MinScore, f.MaxScore = "", nil, nil
+	}
+	if f.Reviewer != "" && !strings.HasPrefix(q.from, "decisions") {
+		add("items.decision IN (SELECT id FROM decisions WHERE reviewer = ?)", f.Reviewer)
+	}
+	if len(f.Status) > 0 {
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(f.Status)), ",")
+		args := make([]any, len(f.Status))
+		for i, st := range f.Status {
+			args[i] = string(st)
+		}
+		add("items.status IN ("+marks+")", args...)
+	}
+	if f.MinScore != nil {
+		add("items.score >= ?", *f.MinScore)
+	}
+	if f.MaxScore != nil {
+		add("items.score <= ?", *f.MaxScore)
 	}
 	if f.Rule != "" {
-		conds = append(conds, "items.seq IN (SELECT seq FROM item_hints WHERE rule = ?)")
-		args = append(args, f.Rule)
+		add("EXISTS (SELECT 1 FROM item_hints x WHERE x.rule = ? AND x.score = items.score AND x.seq = items.seq)", f.Rule)
+	}
+	if f.Criterion != "" {
+		pc := pointConds("x")
+		add("EXISTS (SELECT 1 FROM item_scores x WHERE "+pc[0].(string)+" AND x.score = items.score AND x.seq = items.seq)", pc[1:]...)
 	}
 	if f.Batch != "" {
-		conds = append(conds, "items.batch = ?")
-		args = append(args, f.Batch)
-	}
-	if f.Reviewer != "" {
-		conds = append(conds, "items.decision IN (SELECT id FROM decisions WHERE reviewer = ?)")
-		args = append(args, f.Reviewer)
+		add("items.batch = ?", f.Batch)
 	}
 	if f.Changed {
-		conds = append(conds, "items.changed = 1")
+		add("items.changed = 1")
 	}
 	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
+		q.where = " WHERE " + strings.Join(conds, " AND ")
 	}
-	return from, where, args
+	return q
 }
 
 // Batches lists the batch names with their item counts.

@@ -21,19 +21,18 @@ func tokenHash(token string) string {
 // Session is a logged-in browser or window.
 type Session struct {
 	User    review.User
-	CSRF    string
 	Expires time.Time
 }
 
 // CreateSession records a login.
-func (s *Store) CreateSession(ctx context.Context, user, token, csrf string, ttl time.Duration) error {
+func (s *Store) CreateSession(ctx context.Context, user, token string, ttl time.Duration) error {
 	now := s.now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, millis(now)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			tokenHash(token), user, csrf, millis(now), millis(now.Add(ttl))); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			tokenHash(token), user, millis(now), millis(now.Add(ttl))); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, millis(now), user, "login", user, nil, nil)
@@ -51,9 +50,9 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 		expires int64
 		created int64
 	)
-	err := s.read.QueryRowContext(ctx, `SELECT users.name, users.role, users.disabled, users.created_at, sessions.csrf, sessions.expires_at
+	err := s.read.QueryRowContext(ctx, `SELECT users.name, users.role, users.disabled, users.created_at, sessions.expires_at
 		FROM sessions JOIN users ON users.name = sessions.user WHERE sessions.token_hash = ?`, tokenHash(token)).
-		Scan(&ss.User.Name, &ss.User.Role, &ss.User.Disabled, &created, &ss.CSRF, &expires)
+		Scan(&ss.User.Name, &ss.User.Role, &ss.User.Disabled, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ss, review.Errorf(review.Unauthorized, "your session has ended; log in again")
 	}

@@ -3,7 +3,6 @@
 CREATE TABLE sessions (
   token_hash TEXT PRIMARY KEY,
   user       TEXT NOT NULL REFERENCES users(name),
-  csrf       TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"reviewdesk/demo"
+	"reviewdesk/store"
+)
+
+// The crash tests run reviewdesk as a real process (this test binary, re-executed as the CLI), kill it with SIGKILL
+// at random moments, and check what a restart finds.
+
+func TestMain(m *testing.M) {
+	if os.Getenv("REVIEWDESK_AS_CLI") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// cli returns a command that runs reviewdesk with args.
+func cli(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "REVIEWDESK_AS_CLI=1")
+	return cmd
+}
+
+func crashTrials(t *testing.T) int {
+	if testing.Short() {
+		return 5
+	}
+	return 50
+}
+
+func checkIntegrity(t *testing.T, db string) {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := store.IntegrityCheck(context.Background(), conn); err != nil {
+		t.Fatalf("after a kill: %v", err)
+	}
+}
+
+func writeDemoJSONL(t *testing.T, path string, n int) []string {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	g := demo.New(demo.Config{Items: n, Seed: 7})
+	var ids []string
+	for it, ok := g.Next(); ok; it, ok = g.Next() {
+		enc.Encode(it)
+		ids = append(ids, it.ID)
+	}
+	w.Flush()
+	f.Close()
+	return ids
+}
+
+// TestCrashDuringImport kills imports at random points. Each file is one transaction, so after every kill the
+// database holds all of the file or none of it, and a re-run completes it with no duplicate and no missing row.
+func TestCrashDuringImport(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "items.jsonl")
+	ids := writeDemoJSONL(t, file, 3000)
+	db := filepath.Join(dir, "crash.db")
+	rng := rand.New(rand.NewPCG(1, 2))
+	removeDB := func() {
+		for _, ext := range []string{"", "-wal", "-shm"} {
+			os.Remove(db + ext)
+		}
+	}
+	// How long a whole import takes here, start-up included, to spread the kills over it.
+	t0 := time.Now()
+	if out, err := cli("import", "--db", db, file).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	full := time.Since(t0)
+	committed := 0
+	for trial := range crashTrials(t) {
+		removeDB()
+		if trial%5 == 4 { // some kills hit a re-import of a file already there
+			if out, err := cli("import", "--db", db, file).CombinedOutput(); err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+		}
+		cmd := cli("import", "--db", db, file)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rng.Int64N(int64(full))))
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		if _, err := os.Stat(db); err == nil {
+			checkIntegrity(t, db)
+		}
+		n := countItems(t, db)
+		if n != 0 && n != len(ids) {
+			t.Fatalf("trial %d: after a kill the database holds %d of %d items: a half-written file", trial, n, len(ids))
+		}
+		if n == len(ids) && trial%5 != 4 {
+			committed++
+		}
+		if out, err := cli("import", "--db", db, file).CombinedOutput(); err != nil {
+			t.Fatalf("trial %d: re-run: %v: %s", trial, err, out)
+		}
+		if got := countItems(t, db); got != len(ids) {
+			t.Fatalf("trial %d: after the re-run: %d items, want %d", trial, got, len(ids))
+		}
+	}
+	t.Logf("%d kill trials over %v imports; %d kills of a first import came after its commit", crashTrials(t), full, committed)
+}
+
+func countItems(t *testing.T, db string) int {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n, distinct int
+	if err := conn.QueryRow("SELECT count(*), count(DISTINCT id) FROM items").Scan(&n, &distinct); err != nil {
+		if strings.Contains(err.Error(), "no such table") || strings.Contains(err.Error(), "unable to open") {
+			return 0 // killed before the database was created or migrated
+		}
+		t.Fatal(err)
+	}
+	if n != distinct {
+		t.Fatalf("%d items but %d distinct ids", n, distinct)
+	}
+	return n
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestCrashWhileReviewing kills a server while reviewers are deciding over HTTP. After every restart each decision
+// the server had acknowledged is in the database, with its verdict.
+func TestCrashWhileReviewing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "review.db")
+	if out, err := cli("demo", "--db", db, "--items", "3000", "--reviewed", "0").CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	acked := map[int64]string{} // decision id -> "item verdict"
+	for trial := range crashTrials(t) {
+		addr := freePort(t)
+		cmd := cli("serve", "--db", db, "--addr", addr, "--user", "crash")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		base := "http://" + addr
+		if !waitReady(base) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("trial %d: server did not start: %s", trial, stderr.String())
+		}
+		csrf := csrfToken(t, base)
+		var mu sync.Mutex
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for c := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for n := 0; ; n++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					id, verdict, decision, ok := reviewOne(base, csrf, c, n)
+					if !ok {
+						return // the server is gone
+					}
+					mu.Lock()
+					acked[decision] = id + " " + verdict
+					mu.Unlock()
+				}
+			}()
+		}
+		time.Sleep(time.Duration(50+rng.IntN(300)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		close(stop)
+		wg.Wait()
+		cmd.Wait()
+		checkIntegrity(t, db)
+		conn, _ := sql.Open("sqlite3", "file:"+db+"?mode=ro")
+		for decision, want := range acked {
+			var got string
+			err := conn.QueryRow(`SELECT items.id || ' ' || decisions.verdict FROM decisions JOIN items ON items.seq = decisions.seq
+				WHERE decisions.id = ?`, decision).Scan(&got)
+			if err != nil || got != want {
+				conn.Close()
+				t.Fatalf("trial %d: acknowledged decision %d (%s) after restart: %q %v", trial, decision, want, got, err)
+			}
+		}
+		conn.Close()
+	}
+	if len(acked) < crashTrials(t) {
+		t.Fatalf("only %d decisions were acknowledged over %d trials: the test did not exercise reviewing", len(acked), crashTrials(t))
+	}
+	t.Logf("%d kill trials, %d acknowledged decisions, all present after restarts", crashTrials(t), len(acked))
+}
+
+func waitReady(base string) bool {
+	for range 200 {
+		res, err := http.Get(base + "/api/health")
+		if err == nil {
+			res.Body.Close()
+			return true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return false
+}
+
+func csrfToken(t *testing.T, base string) string {
+	t.Helper()
+	res, err := http.Get(base + "/api/me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var me struct{ CSRF string }
+	json.NewDecoder(res.Body).Decode(&me)
+	return me.CSRF
+}
+
+// reviewOne claims an item and decides it; ok is false once the server stops answering.
+func reviewOne(base, csrf string, client, n int) (id, verdict string, decision int64, ok bool) {
+	post := func(path string, body any, out any) bool {
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", csrf)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		defer res.Body.Close()
+		raw, err := io.ReadAll(res.Body)
+		if err != nil || res.StatusCode != 200 {
+			return false
+		}
+		return json.Unmarshal(raw, out) == nil
+	}
+	var claim struct {
+		Item *struct {
+			ID      string `json:"id"`
+			Version int64  `json:"version"`
+		} `json:"item"`
+	}
+	if !post("/api/queue/next", map[string]any{}, &claim) || claim.Item == nil {
+		return "", "", 0, false
+	}
+	sub := map[string]any{"verdict": "accepted", "version": claim.Item.Version}
+	verdict = "accepted"
+	if (client+n)%3 == 0 {
+		sub = map[string]any{"verdict": "rejected", "reasons": []string{"vague"}, "version": claim.Item.Version}
+		verdict = "rejected"
+	}
+	var res struct {
+		Decision struct {
+			ID int64 `json:"id"`
+		} `json:"decision"`
+	}
+	if !post(fmt.Sprintf("/api/items/%s/decision", claim.Item.ID), sub, &res) {
+		return "", "", 0, false
+	}
+	return claim.Item.ID, verdict, res.Decision.ID, true
+}

@@ -1,0 +1,574 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"reviewdesk/review"
+)
+
+// ExportTarget is what the database knows about one exported table: the Delta txn appId its exports carry, the
+// last txn version it has seen committed and the table version its gold_rows reflect.
+type ExportTarget struct {
+	ID         int64      `json:"id"`
+	Key        string     `json:"key"`
+	AppID      string     `json:"app_id"`
+	Txn        int64      `json:"txn"`
+	Version    int64      `json:"version"`
+	ExportedAt *time.Time `json:"exported_at,omitempty"`
+}
+
+// ExportTarget returns the target with the given key, creating it (with no rows, at version -1) the first time.
+func (s *Store) ExportTarget(ctx context.Context, key, appID string) (ExportTarget, error) {
+	t := ExportTarget{Key: key, AppID: appID}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO export_targets (key, app_id) VALUES (?, ?) ON CONFLICT(key) DO NOTHING`,
+			key, appID); err != nil {
+			return err
+		}
+		var at sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT id, app_id, txn, version, exported_at FROM export_targets WHERE key = ?`, key).
+			Scan(&t.ID, &t.AppID, &t.Txn, &t.Version, &at); err != nil {
+			return err
+		}
+		t.ExportedAt = nullMillis(at)
+		return nil
+	})
+	if err != nil {
+		return t, fmt.Errorf("export target %s: %w", key, err)
+	}
+	return t, nil
+}
+
+// GoldFiles returns the data files (with their row counts) that the database believes the target's table holds.
+func (s *Store) GoldFiles(ctx context.Context, target int64) (map[string]int64, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT file, rows FROM gold_files WHERE target = ?`, target)
+	if err != nil {
+		return nil, fmt.Errorf("list gold files: %w", err)
+	}
+	defer rows.Close()
+	files := map[string]int64{}
+	for rows.Next() {
+		var f string
+		var n int64
+		if err := rows.Scan(&f, &n); err != nil {
+			return nil, fmt.Errorf("list gold files: %w", err)
+		}
+		files[f] = n
+	}
+	return files, rows.Err()
+}
+
+// GoldKey is what identifies one row of the gold table: the item, and the decision and item version it shows.
+type GoldKey struct {
+	ID       string
+	Decision int64
+	Version  int64
+}
+
+// GoldSync brings a target's bookkeeping up to a table version: the files it no longer holds go, the files it
+// gained come with their rows.
+type GoldSync struct {
+	Target  int64
+	Version int64
+	Txn     int64
+	Removed []string
+	Added   []string
+	// ExportedAt, when set, records the time of the export that made this version.
+	ExportedAt time.Time
+}
+
+// SyncGold applies a GoldSync in one transaction. keys reads the rows of one added file and passes each to put.
+func (s *Store) SyncGold(ctx context.Context, g GoldSync, keys func(file string, put func(GoldKey) error) error) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, f := range g.Removed {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM gold_rows WHERE target = ? AND file = ?`, g.Target, f); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM gold_files WHERE target = ? AND file = ?`, g.Target, f); err != nil {
+				return err
+			}
+		}
+		if len(g.Added) > 0 {
+			ins := newGoldInserter(ctx, tx, g.Target)
+			defer ins.close()
+			for _, f := range g.Added {
+				var n int64
+				if err := keys(f, func(k GoldKey) error {
+					n++
+					return ins.add(k, f)
+				}); err != nil {
+					return err
+				}
+				if err := ins.flush(); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO gold_files (target, file, rows) VALUES (?, ?, ?)`,
+					g.Target, f, n); err != nil {
+					return err
+				}
+			}
+		}
+		var at any
+		if !g.ExportedAt.IsZero() {
+			at = millis(g.ExportedAt)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE export_targets SET version = ?, txn = max(txn, ?), exported_at = coalesce(?, exported_at)
+			WHERE id = ?`, g.Version, g.Txn, at, g.Target)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sync gold bookkeeping of target %d to version %d: %w", g.Target, g.Version, err)
+	}
+	return nil
+}
+
+// goldInserter upserts gold_rows many at a time: one statement per row costs more than reading the row back from
+// the table did.
+type goldInserter struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	target int64
+	full   *sql.Stmt
+	args   []any
+}
+
+const goldInsertBatch = 256
+
+func newGoldInserter(ctx context.Context, tx *sql.Tx, target int64) *goldInserter {
+	return &goldInserter{ctx: ctx, tx: tx, target: target, args: make([]any, 0, 5*goldInsertBatch)}
+}
+
+func goldInsertSQL(n int) string {
+	return `INSERT INTO gold_rows (target, id, decision, version, file) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?),", n), ",") +
+		` ON CONFLICT(target, id) DO UPDATE SET decision = excluded.decision, version = excluded.version, file = excluded.file`
+}
+
+func (g *goldInserter) add(k GoldKey, file string) error {
+	g.args = append(g.args, g.target, k.ID, k.Decision, k.Version, file)
+	if len(g.args) < cap(g.args) {
+		return nil
+	}
+	if g.full == nil {
+		var err error
+		if g.full, err = g.tx.PrepareContext(g.ctx, goldInsertSQL(goldInsertBatch)); err != nil {
+			return err
+		}
+	}
+	_, err := g.full.ExecContext(g.ctx, g.args...)
+	g.args = g.args[:0]
+	return err
+}
+
+func (g *goldInserter) flush() error {
+	if len(g.args) == 0 {
+		return nil
+	}
+	_, err := g.tx.ExecContext(g.ctx, goldInsertSQL(len(g.args)/5), g.args...)
+	g.args = g.args[:0]
+	return err
+}
+
+func (g *goldInserter) close() {
+	if g.full != nil {
+		g.full.Close()
+	}
+}
+
+// GoldRow is one approved item as the gold table holds it. OriginalSummary and the scores are those of the revision
+// the decision judged, which a later re-import may have replaced.
+type GoldRow struct {
+	ID              string
+	Company         string
+	Summary         string
+	OriginalSummary string
+	Verdict         review.Verdict
+	Scores          map[string]float64
+	Score           float64
+	MaxScore        float64
+	Checks          map[string]bool
+	Reasons         []string
+	Reviewer        string
+	ReviewedAt      time.Time
+	Seconds         float64
+	RulesVersion    string
+	HintRules       []string
+	Batch           string
+	SourceSHA256    string
+	Generator       string
+	Judge           string
+	PromptVersion   string
+	DecisionID      int64
+	ItemVersion     int64
+}
+
+// approvedItems is the condition for an item whose current decision releases it to the gold table. An item waiting
+// for its blind second review is not released yet: the second reviewer may disagree. The "+" keeps SQLite from
+// using the status index, so that the rows come in seq order without a sort.
+const approvedItems = `+items.status IN ('accepted', 'edited') AND items.overlap != 1
+	AND d.verdict IN ('accepted', 'edited') AND d.undone_at IS NULL`
+
+const goldQuery = `SELECT items.id, items.company, d.final_text, coalesce(r.summary, items.summary), d.verdict,
+	coalesce(r.scores, items.scores), coalesce(r.score, items.score), items.max_score, d.checks, d.reasons, d.reviewer,
+	d.ended_at, d.seconds, d.rules_version, items.hints, items.batch, items.source_sha256, items.generator,
+	items.judge, items.prompt_version, d.id, items.version
+	FROM items JOIN decisions d ON d.id = items.decision
+	LEFT JOIN item_revisions r ON r.seq = items.seq AND r.revision = d.revision
+	LEFT JOIN gold_rows g ON g.target = ? AND g.id = items.id
+	WHERE ` + approvedItems + ` AND (g.version IS NULL OR g.version != items.version)
+	ORDER BY items.seq`
+
+// GoldChanges reads, from one snapshot of the database, what the target's table must change to match it. stale
+// gets each row the table holds whose item changed since it was exported (reopened, decided again, undone, revised,
+// deleted), grouped by file; then fresh gets every approved item the table lacks or holds stale, in item order. The
+// row passed to fresh is reused: copy what must outlive the call.
+func (s *Store) GoldChanges(ctx context.Context, target int64, stale func(id, file string) error, fresh func(*GoldRow) error) error {
+	return s.readSnapshot(ctx, "read gold changes", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT g.id, g.file FROM gold_rows g LEFT JOIN items ON items.id = g.id
+			WHERE g.target = ? AND (items.seq IS NULL OR items.version != g.version) ORDER BY g.file, g.id`, target)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, file string
+			if err := rows.Scan(&id, &file); err != nil {
+				return err
+			}
+			if err := stale(id, file); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return scanGold(ctx, tx, target, fresh)
+	})
+}
+
+// GoldRows streams every approved item in item order, for exports that write the whole table each time.
+func (s *Store) GoldRows(ctx context.Context, fn func(*GoldRow) error) error {
+	return s.readSnapshot(ctx, "read gold rows", func(tx *sql.Tx) error { return scanGold(ctx, tx, 0, fn) })
+}
+
+// CountGold returns about how many items are approved for the gold table, from the status index alone: a progress
+// bar's total (it also counts the few items awaiting a second review).
+func (s *Store) CountGold(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM items WHERE status IN ('accepted', 'edited')`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count gold rows: %w", err)
+	}
+	return n, nil
+}
+
+func (s *Store) readSnapshot(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	tx, err := s.read.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}
+
+func scanGold(ctx context.Context, tx *sql.Tx, target int64, fn func(*GoldRow) error) error {
+	rows, err := tx.QueryContext(ctx, goldQuery, target)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		r                                         GoldRow
+		scores, checks, reasons                   string
+		ended                                     int64
+		hints                                     sql.RawBytes
+		verdict, reviewer, rules, batch, gen, jdg sql.RawBytes
+		prompt                                    sql.RawBytes
+		in                                        interner
+	)
+	for rows.Next() {
+		if err := rows.Scan(&r.ID, &r.Company, &r.Summary, &r.OriginalSummary, &verdict, &scores, &r.Score, &r.MaxScore,
+			&checks, &reasons, &reviewer, &ended, &r.Seconds, &rules, &hints, &batch, &r.SourceSHA256,
+			&gen, &jdg, &prompt, &r.DecisionID, &r.ItemVersion); err != nil {
+			return err
+		}
+		r.Verdict, r.Reviewer, r.RulesVersion = review.Verdict(in.get(verdict)), in.get(reviewer), in.get(rules)
+		r.Batch, r.Generator, r.Judge, r.PromptVersion = in.get(batch), in.get(gen), in.get(jdg), in.get(prompt)
+		r.ReviewedAt = fromMillis(ended)
+		if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
+			return err
+		}
+		r.HintRules = hintRuleIDs(hints)
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// interner shares one string among the rows for the columns that repeat (verdict, reviewer, batch, models): a
+// million rows would otherwise allocate each of them a million times.
+type interner map[string]string
+
+// maxInterned bounds an interner; past it, values are copied as usual.
+const maxInterned = 4096
+
+func (in *interner) get(b []byte) string {
+	if *in == nil {
+		*in = interner{}
+	}
+	if s, ok := (*in)[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(*in) < maxInterned {
+		(*in)[s] = s
+	}
+	return s
+}
+
+func decodeDetails(id, scores, checks, reasons string, sc *map[string]float64, ch *map[string]bool, rs *[]string) error {
+	*sc, *ch, *rs = nil, nil, nil
+	if !fastScores(scores, sc) {
+		if err := json.Unmarshal([]byte(scores), sc); err != nil {
+			return fmt.Errorf("item %s: scores: %w", id, err)
+		}
+	}
+	if checks != "{}" && checks != "" && !fastChecks(checks, ch) {
+		if err := json.Unmarshal([]byte(checks), ch); err != nil {
+			return fmt.Errorf("item %s: checks: %w", id, err)
+		}
+	}
+	if reasons != "[]" && reasons != "" && !fastStrings(reasons, rs) {
+		if err := json.Unmarshal([]byte(reasons), rs); err != nil {
+			return fmt.Errorf("item %s: reasons: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// The fast decoders read the flat JSON that json.Marshal wrote for scores, checks and reasons, a few times faster
+// than encoding/json, which matters at a million rows. They give up (false) on anything else, such as an escaped
+// character, and the caller falls back to encoding/json.
+
+func fastScores(s string, out *map[string]float64) bool {
+	m := map[string]float64{}
+	ok := flatObject(s, func(k, v string) bool {
+		f, err := strconv.ParseFloat(v, 64)
+		m[k] = f
+		return err == nil
+	})
+	if ok {
+		*out = m
+	}
+	return ok
+}
+
+func fastChecks(s string, out *map[string]bool) bool {
+	m := map[string]bool{}
+	ok := flatObject(s, func(k, v string) bool {
+		m[k] = v == "true"
+		return v == "true" || v == "false"
+	})
+	if ok {
+		*out = m
+	}
+	return ok
+}
+
+// flatObject walks {"k":v,...} whose keys have no escapes and whose values are numbers or literals.
+func flatObject(s string, fn func(k, v string) bool) bool {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return false
+	}
+	s = s[1 : len(s)-1]
+	for s != "" {
+		if s[0] != '"' {
+			return false
+		}
+		end := strings.IndexByte(s[1:], '"')
+		if end < 0 {
+			return false
+		}
+		key := s[1 : 1+end]
+		if strings.IndexByte(key, '\\') >= 0 {
+			return false
+		}
+		s = s[2+end:]
+		if s == "" || s[0] != ':' {
+			return false
+		}
+		s = s[1:]
+		vEnd := strings.IndexByte(s, ',')
+		val := s
+		if vEnd >= 0 {
+			val, s = s[:vEnd], s[vEnd+1:]
+		} else {
+			s = ""
+		}
+		if !fn(key, val) {
+			return false
+		}
+	}
+	return true
+}
+
+// fastStrings reads ["a","b"] whose strings have no escapes.
+func fastStrings(s string, out *[]string) bool {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return false
+	}
+	s = s[1 : len(s)-1]
+	var list []string
+	for s != "" {
+		if len(s) < 2 || s[0] != '"' {
+			return false
+		}
+		end := strings.IndexByte(s[1:], '"')
+		if end < 0 {
+			return false
+		}
+		v := s[1 : 1+end]
+		if strings.IndexByte(v, '\\') >= 0 {
+			return false
+		}
+		list = append(list, v)
+		s = s[2+end:]
+		if s != "" {
+			if s[0] != ',' {
+				return false
+			}
+			s = s[1:]
+		}
+	}
+	*out = list
+	return true
+}
+
+// hintRuleIDs returns the distinct rule ids of an item's hints (JSON of []review.Hint), sorted. It scans for the
+// "rule" keys instead of decoding every hint's spans and messages: a quote inside a JSON string is always escaped,
+// so the byte sequence "rule":" only occurs as a key.
+func hintRuleIDs(hints []byte) []string {
+	var out []string
+	key := []byte(`"rule":"`)
+	for {
+		i := bytes.Index(hints, key)
+		if i < 0 {
+			break
+		}
+		hints = hints[i+len(key):]
+		j := bytes.IndexByte(hints, '"')
+		if j < 0 {
+			break
+		}
+		if rule := string(hints[:j]); !slices.Contains(out, rule) {
+			out = append(out, rule)
+		}
+		hints = hints[j:]
+	}
+	slices.Sort(out)
+	return out
+}
+
+// DecisionRow is one decision with what it was made on, for the feedback datasets.
+type DecisionRow struct {
+	DecisionID int64
+	ID         string
+	Company    string
+	Revision   int
+	Verdict    review.Verdict
+	// Current is set for the decision that stands for its item; undone and superseded ones are history.
+	Current         bool
+	UndoneAt        *time.Time
+	FinalText       string
+	OriginalSummary string
+	Scores          map[string]float64
+	Score           float64
+	MaxScore        float64
+	Reasons         []string
+	Checks          map[string]bool
+	Comment         string
+	Reviewer        string
+	StartedAt       time.Time
+	EndedAt         time.Time
+	Seconds         float64
+	RulesVersion    string
+	HintRules       []string
+	// Hints is the item's hints as JSON (review.Hint), with spans and messages.
+	Hints         string
+	Batch         string
+	SourceSHA256  string
+	Generator     string
+	Judge         string
+	PromptVersion string
+	// Source is the source text, read only when DecisionQuery.Source asks for it.
+	Source string
+}
+
+// DecisionQuery chooses the decisions DecisionRows reads.
+type DecisionQuery struct {
+	// Current reads only the decision that stands for each item, and only reviewed ones (accepted, edited, rejected).
+	Current bool
+	// Source reads the source texts too.
+	Source bool
+}
+
+// DecisionRows streams decisions in id order (the order they were made). The row passed to fn is reused.
+func (s *Store) DecisionRows(ctx context.Context, q DecisionQuery, fn func(*DecisionRow) error) error {
+	source, join, where := `''`, ``, ``
+	if q.Source {
+		source, join = `coalesce(src.text, '')`, `LEFT JOIN sources src ON src.seq = items.seq`
+	}
+	if q.Current {
+		where = `WHERE items.decision = d.id AND d.undone_at IS NULL AND d.verdict IN ('accepted', 'edited', 'rejected')
+			AND items.overlap != 1`
+	}
+	query := `SELECT d.id, items.id, items.company, d.revision, d.verdict, coalesce(items.decision = d.id, 0), d.undone_at,
+		d.final_text, coalesce(r.summary, items.summary), coalesce(r.scores, items.scores), coalesce(r.score, items.score),
+		items.max_score, d.reasons, d.checks, d.comment, d.reviewer, d.started_at, d.ended_at, d.seconds, d.rules_version,
+		items.hints, items.batch, items.source_sha256, items.generator, items.judge, items.prompt_version, ` + source + `
+		FROM decisions d JOIN items ON items.seq = d.seq
+		LEFT JOIN item_revisions r ON r.seq = items.seq AND r.revision = d.revision ` + join + ` ` + where + ` ORDER BY d.id`
+	return s.readSnapshot(ctx, "read decisions", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var (
+			r                       DecisionRow
+			scores, checks, reasons string
+			started, ended          int64
+			undone                  sql.NullInt64
+		)
+		for rows.Next() {
+			if err := rows.Scan(&r.DecisionID, &r.ID, &r.Company, &r.Revision, &r.Verdict, &r.Current, &undone, &r.FinalText,
+				&r.OriginalSummary, &scores, &r.Score, &r.MaxScore, &reasons, &checks, &r.Comment, &r.Reviewer, &started,
+				&ended, &r.Seconds, &r.RulesVersion, &r.Hints, &r.Batch, &r.SourceSHA256, &r.Generator, &r.Judge,
+				&r.PromptVersion, &r.Source); err != nil {
+				return err
+			}
+			r.StartedAt, r.EndedAt, r.UndoneAt = fromMillis(started), fromMillis(ended), nullMillis(undone)
+			if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
+				return fmt.Errorf("decision %d: %w", r.DecisionID, err)
+			}
+			r.HintRules = hintRuleIDs([]byte(r.Hints))
+			if err := fn(&r); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}

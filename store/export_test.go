@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"testing"
+
+	"reviewdesk/review"
+)
+
+func TestHintRuleIDs(t *testing.T) {
+	hints := []review.Hint{
+		{Rule: "vague", Text: `"rule":"fake" in a text`}, {Rule: "first_person", Text: "我々"}, {Rule: "vague"},
+	}
+	b, _ := json.Marshal(hints)
+	if got := hintRuleIDs(b); !slices.Equal(got, []string{"first_person", "vague"}) {
+		t.Errorf("hintRuleIDs = %v", got)
+	}
+	if got := hintRuleIDs([]byte("[]")); got != nil {
+		t.Errorf("no hints: %v", got)
+	}
+}
+
+// The fast decoders must agree with encoding/json on everything json.Marshal writes, and give up on the rest.
+func TestDecodeDetailsMatchesEncodingJSON(t *testing.T) {
+	cases := []struct {
+		name            string
+		scores, checks  string
+		reasons         string
+		wantFastScores  bool
+		wantFastReasons bool
+	}{
+		{"plain", `{"business":3,"third_person":2.5}`, `{"business":true,"relevance":false}`, `["vague","other"]`, true, true},
+		{"japanese keys", `{"事業内容":1e-3}`, `{}`, `[]`, true, true},
+		{"escaped key", `{"a\"b":1}`, `{}`, `["x\\y"]`, false, false},
+		{"html escape", `{"\u003cb\u003e":1}`, `{}`, `["\u0026"]`, false, false},
+		{"spaces", `{ "a": 1 }`, `{}`, `[ "a" ]`, false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var sc map[string]float64
+			var ch map[string]bool
+			var rs []string
+			if err := decodeDetails("x", c.scores, c.checks, c.reasons, &sc, &ch, &rs); err != nil {
+				t.Fatal(err)
+			}
+			var wsc map[string]float64
+			var wch map[string]bool
+			var wrs []string
+			json.Unmarshal([]byte(c.scores), &wsc)
+			json.Unmarshal([]byte(c.checks), &wch)
+			json.Unmarshal([]byte(c.reasons), &wrs)
+			if !reflect.DeepEqual(sc, wsc) || len(ch) != len(wch) || !slices.Equal(rs, wrs) {
+				t.Errorf("decoded %v %v %v, encoding/json %v %v %v", sc, ch, rs, wsc, wch, wrs)
+			}
+			var fs map[string]float64
+			if got := fastScores(c.scores, &fs); got != c.wantFastScores {
+				t.Errorf("fastScores took %q: %v, want %v", c.scores, got, c.wantFastScores)
+			}
+			var fr []string
+			if got := fastStrings(c.reasons, &fr); got != c.wantFastReasons && c.reasons != "[]" {
+				t.Errorf("fastStrings took %q: %v, want %v", c.reasons, got, c.wantFastReasons)
+			}
+		})
+	}
+}
+
+func TestGoldChangesAndSync(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	importItems(t, s, review.Rubric{}, testItem(1, 8), testItem(2, 7), testItem(3, 6))
+	decideAs := func(id string, v review.Verdict, text string, reasons ...string) review.Decision {
+		t.Helper()
+		rec, err := s.Item(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.SaveDecision(ctx, review.Decision{ItemID: id, Verdict: v, FinalText: text, Reasons: reasons, Reviewer: "sato",
+			StartedAt: rec.ImportedAt, EndedAt: rec.ImportedAt}, rec.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	decideAs("1000000000001", review.Accepted, "A")
+	decideAs("1000000000002", review.Edited, "B edited", "vague")
+	decideAs("1000000000003", review.Rejected, "", "vague")
+	target, err := s.ExportTarget(ctx, "gold:/t", "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := func() (stale map[string]string, fresh map[string]GoldRow) {
+		t.Helper()
+		stale, fresh = map[string]string{}, map[string]GoldRow{}
+		if err := s.GoldChanges(ctx, target.ID, func(id, file string) error {
+			stale[id] = file
+			return nil
+		}, func(r *GoldRow) error {
+			fresh[r.ID] = *r
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return stale, fresh
+	}
+	stale, fresh := changes()
+	if len(stale) != 0 || len(fresh) != 2 || fresh["1000000000002"].Summary != "B edited" ||
+		fresh["1000000000002"].OriginalSummary != testItem(2, 7).Summary || !slices.Equal(fresh["1000000000002"].Reasons, []string{"vague"}) {
+		t.Fatalf("first changes: stale %v fresh %v", stale, fresh)
+	}
+	// The table now holds both rows in file f1.
+	sync := GoldSync{Target: target.ID, Version: 0, Txn: 1, Added: []string{"f1"}}
+	if err := s.SyncGold(ctx, sync, func(file string, put func(GoldKey) error) error {
+		for _, r := range fresh {
+			if err := put(GoldKey{ID: r.ID, Decision: r.DecisionID, Version: r.ItemVersion}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := s.GoldFiles(ctx, target.ID); files["f1"] != 2 {
+		t.Errorf("gold files %v", files)
+	}
+	if stale, fresh := changes(); len(stale) != 0 || len(fresh) != 0 {
+		t.Errorf("after sync: stale %v fresh %v", stale, fresh)
+	}
+	if err := s.Reopen(ctx, "1000000000001", "sato"); err != nil {
+		t.Fatal(err)
+	}
+	if stale, fresh := changes(); stale["1000000000001"] != "f1" || len(stale) != 1 || len(fresh) != 0 {
+		t.Errorf("after reopen: stale %v fresh %v", stale, fresh)
+	}
+	// Removing f1 forgets its rows.
+	if err := s.SyncGold(ctx, GoldSync{Target: target.ID, Version: 1, Txn: 2, Removed: []string{"f1"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if stale, fresh := changes(); len(stale) != 0 || len(fresh) != 1 {
+		t.Errorf("after removing f1: stale %v fresh %v", stale, fresh)
+	}
+	again, err := s.ExportTarget(ctx, "gold:/t", "other")
+	if err != nil || again.ID != target.ID || again.AppID != "app" || again.Txn != 2 || again.Version != 1 {
+		t.Errorf("target again: %+v %v", again, err)
+	}
+}
