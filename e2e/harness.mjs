@@ -11,7 +11,6 @@ import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const artifacts = join(here, 'artifacts');
-export const rulesFile = join(here, 'fixtures', 'rules.json');
 export const bin = resolve(here, process.env.REVIEWDESK_BIN ?? '../build/bin/reviewdesk');
 const run = promisify(execFile);
 
@@ -31,7 +30,7 @@ export async function freePort() {
 export async function demoDB(items, extra = []) {
   const dir = await mkdtemp(join(tmpdir(), 'reviewdesk-e2e-'));
   const db = join(dir, 'review.db');
-  await run(bin, ['demo', '--db', db, '--items', String(items), '--reviewed', '0', '--rules', rulesFile, ...extra], {
+  await run(bin, ['demo', '--db', db, '--items', String(items), '--reviewed', '0', ...extra], {
     maxBuffer: 16 << 20,
   });
   return { dir, db, cleanup: () => rm(dir, { recursive: true, force: true }) };
@@ -58,7 +57,7 @@ export async function serve(db, { user = 'e2e', timeoutMs = 20000 } = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = Date.now();
-  const proc = spawn(bin, ['serve', '--db', db, '--addr', `127.0.0.1:${port}`, '--user', user, '--rules', rulesFile], {
+  const proc = spawn(bin, ['serve', '--db', db, '--addr', `127.0.0.1:${port}`, '--user', user], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

@@ -3,7 +3,7 @@
 // then hold exactly those decisions.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { artifactPath, browser, cli, demoDB, serve } from './harness.mjs';
 
@@ -257,6 +257,27 @@ test('a supervisor imports a file by upload and watches its progress', async () 
     assert.match(await page.textContent('.job'), /完了しました/);
     const imported = await srv.api('GET', '/items?batch=e2e-upload');
     assert.deepEqual(imported.items.map((it) => it.id).sort(), ['upload-1', 'upload-2', 'upload-3']);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a supervisor exports the gold table as JSON Lines and downloads it', async () => {
+  const { ctx, page, errors } = await openPage('ja-JP');
+  try {
+    await page.goto(srv.base + '/#/transfer');
+    const card = page.locator('section.card', { hasText: 'エクスポート' });
+    await card.locator('label:has-text("種類") select').selectOption('gold');
+    await card.locator('label:has-text("形式") select').selectOption('jsonl');
+    await page.click('text=エクスポート開始');
+    await page.waitForSelector('.card:has-text("エクスポート") .job[data-state=done]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=ダウンロード')]);
+    const text = await readFile(await download.path(), 'utf8');
+    const rows = text.trim().split('\n').map((l) => JSON.parse(l));
+    const approved = await srv.api('GET', '/items?status=accepted,edited&limit=500');
+    assert.ok(approved.total > 0, 'the first test left approved items');
+    assert.deepEqual(rows.map((r) => r.id).sort(), approved.items.map((it) => it.id).sort());
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();

@@ -204,9 +204,25 @@ export interface ImportOptions {
 
 export interface ExportRequest {
   kind: 'gold' | 'feedback';
-  format: string;
+  /** gold: delta, parquet, csv or jsonl; feedback "all": delta or parquet (the other feedback kinds are JSONL). */
+  format?: string;
+  /** all (every decision), sft, dpo or judge. */
+  feedback_kind?: string;
+  /** A byte-order mark on CSV, for Excel. */
+  bom?: boolean;
   /** A directory on the server's machine: only the desktop window, after its native dialog, sends one. */
   to?: string;
+}
+
+/** What a finished export job reports in its result. */
+export interface ExportResult {
+  kind: string;
+  format: string;
+  path: string;
+  rows: number;
+  rows_added: number;
+  rows_removed: number;
+  files: number;
 }
 
 export interface Stats {
