@@ -1,7 +1,9 @@
 // Benchmark of the review screen on a large database, in Debian's Chromium:
 //   1. first screen: from spawning `reviewdesk serve` to the first item painted in an already-open browser;
 //   2. accept: from the key press of A to the next item painted (performance marks read from the page).
-// Run by hand or `make bench-ui` (not in `make test`: building the 100,000-item database takes about 30 s):
+//   3. the same while the server still builds its search index after the import (a one-time background job whose
+//      write transactions the decisions wait behind), when that is still running.
+// Run by hand or `make bench-ui` (not in `make test`: it takes a minute or two):
 //   node perf.mjs [--items 100000] [--decisions 300] [--db PATH]
 // With --db, an existing database is used as it is (its queue must hold enough pending items).
 import { parseArgs } from 'node:util';
@@ -28,6 +30,7 @@ function percentile(xs, p) {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 }
 const fmt = (x) => x.toFixed(1);
+const stats = (xs) => ({ p50: fmt(percentile(xs, 50)), p95: fmt(percentile(xs, 95)), max: fmt(Math.max(...xs)) });
 
 let data;
 let db = opt.db;
@@ -62,16 +65,42 @@ try {
     await page.waitForFunction((want) => window.__reviewdeskPerf.decide.length >= want, n + 1, { polling: 'raf' });
     await page.waitForTimeout(pauseMs);
   };
-  for (let i = 0; i < warmup; i++) await accept();
-  const skip = await page.evaluate(() => window.__reviewdeskPerf.decide.length);
-  for (let i = 0; i < decisions; i++) await accept();
-  await page.waitForFunction((n) => window.__reviewdeskPerf.decide.length >= n, skip + decisions);
-  const perf = await page.evaluate(() => window.__reviewdeskPerf);
-  const decide = perf.decide.slice(skip);
-  const decideRaf = perf.decideRaf.slice(skip);
-  const roundTrip = perf.roundTrip.slice(skip);
-  const stats = (xs) => ({ p50: fmt(percentile(xs, 50)), p95: fmt(percentile(xs, 95)), max: fmt(Math.max(...xs)) });
+  const pendingIndex = async () => (await srv.api('GET', '/meta')).search_index_pending ?? 0;
+  const run = async (n, keepGoing = () => true) => {
+    const from = await measured();
+    for (let i = 0; i < n && (await keepGoing()); i++) await accept();
+    const perf = await page.evaluate(() => window.__reviewdeskPerf);
+    return {
+      decide: perf.decide.slice(from),
+      decideRaf: perf.decideRaf.slice(from),
+      roundTrip: perf.roundTrip.slice(from),
+      signal: perf.paintSignal,
+    };
+  };
+
+  // While the search index is being built (right after an import), if it still is.
+  const indexStart = Date.now();
+  const whileIndexing = (await pendingIndex()) > 0 ? await run(decisions, async () => (await pendingIndex()) > 0) : null;
+  for (;;) {
+    if ((await pendingIndex()) === 0) break;
+    if (Date.now() - indexStart > 10 * 60 * 1000) throw new Error('the search index was not built within 10 minutes');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const indexSeconds = (Date.now() - indexStart) / 1000;
+
+  // Steady state: what a reviewer's day is.
+  await run(warmup);
+  const steady = await run(decisions);
   const left = (await srv.api('GET', '/me')).progress.left;
+  const summary = (m) =>
+    m && m.decide.length
+      ? {
+          decisions: m.decide.length,
+          accept_to_paint_ms: stats(m.decide),
+          accept_to_second_raf_ms: stats(m.decideRaf),
+          round_trip_ms: stats(m.roundTrip),
+        }
+      : null;
 
   result = {
     machine: `${cpus().length} × ${cpus()[0]?.model.trim()}`,
@@ -80,12 +109,11 @@ try {
     pending_after: left,
     first_screen_ms: Math.round(firstScreen),
     server_listening_ms: listening,
-    decisions: decide.length,
-    paint_signal: perf.paintSignal,
-    accept_to_paint_ms: stats(decide),
-    accept_to_second_raf_ms: stats(decideRaf),
-    round_trip_ms: stats(roundTrip),
+    paint_signal: steady.signal,
     pause_between_keys_ms: pauseMs,
+    steady: summary(steady),
+    while_search_index_builds: summary(whileIndexing),
+    search_index_built_after_s: whileIndexing ? Number(indexSeconds.toFixed(0)) : 0,
   };
 } finally {
   await chrome.close();
@@ -95,8 +123,8 @@ try {
 
 console.log(JSON.stringify(result, null, 2));
 await writeFile(await artifactPath('perf.json'), JSON.stringify(result, null, 2) + '\n');
-const ok = Number(result.accept_to_paint_ms.p95) <= 50 && result.first_screen_ms <= 1000;
+const ok = Number(result.steady.accept_to_paint_ms.p95) <= 50 && result.first_screen_ms <= 1000;
 console.log(
-  `${ok ? 'ok' : 'SLOW'}: accept→paint p95 ${result.accept_to_paint_ms.p95} ms (target ≤ 50), first screen ${result.first_screen_ms} ms (target ≤ 1000)`,
+  `${ok ? 'ok' : 'SLOW'}: accept→paint p95 ${result.steady.accept_to_paint_ms.p95} ms (target ≤ 50), first screen ${result.first_screen_ms} ms (target ≤ 1000)`,
 );
 process.exitCode = ok ? 0 : 1;
