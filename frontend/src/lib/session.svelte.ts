@@ -25,6 +25,15 @@ class Session {
   checklist = $state(stored(checklistKey, true));
 
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private metaLoaded: Promise<unknown> = Promise.resolve();
+
+  /** Resolves once /api/meta has answered (or failed): the review screen paints its first item after it. */
+  metaReady(): Promise<void> {
+    return this.metaLoaded.then(
+      () => {},
+      () => {},
+    );
+  }
 
   get supervisor(): boolean {
     return this.me?.role === 'supervisor' || this.me?.role === 'admin';
@@ -39,16 +48,21 @@ class Session {
       this.needLogin = true;
     };
     this.error = '';
+    // The review screen may start leasing its first item as soon as the CSRF token is in (from /api/me), while
+    // /api/meta is still on its way.
+    const meta = api.meta().then((m) => (this.meta = m));
+    this.metaLoaded = meta;
     try {
-      const [me, meta] = await Promise.all([api.me(), api.meta()]);
+      const me = await api.me();
       this.me = me;
       this.progress = me.progress;
-      this.meta = meta;
       this.needLogin = false;
+      await meta;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.needLogin = true;
       else this.error = (e as Error).message;
     }
+    meta.catch(() => {}); // reported above when it mattered
   }
 
   async login(user: string, password: string): Promise<void> {
