@@ -53,12 +53,13 @@ export async function cli(args, input = '') {
  * Starts `reviewdesk serve` and resolves once GET /api/health answers. started is the wall-clock time just before the
  * process was spawned, for the first-screen measurement.
  */
-export async function serve(db, { user = 'e2e', timeoutMs = 20000 } = {}) {
+export async function serve(db, { user = 'e2e', timeoutMs = 20000, args = [], env = {} } = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = Date.now();
-  const proc = spawn(bin, ['serve', '--db', db, '--addr', `127.0.0.1:${port}`, '--user', user], {
+  const proc = spawn(bin, ['serve', '--db', db, '--addr', `127.0.0.1:${port}`, '--user', user, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let log = '';
   proc.stderr.on('data', (b) => (log += b));

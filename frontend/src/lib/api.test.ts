@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Api, ApiError, itemsQuery, parseMap, type FetchFn } from './api';
+import { Api, ApiError, itemsQuery, parseEvents, parseMap, type FetchFn } from './api';
 
 interface Call {
   url: string;
@@ -143,6 +143,71 @@ describe('Api', () => {
       format: 'delta',
       map: { summary: 'generated_text', id: 'corp_no' },
     });
+  });
+});
+
+describe('suggest', () => {
+  const stream = (chunks: string[]) =>
+    new Response(
+      new ReadableStream({
+        start(c) {
+          for (const ch of chunks) c.enqueue(new TextEncoder().encode(ch));
+          c.close();
+        },
+      }),
+      { status: 200, headers: { 'Content-Type': 'text/event-stream' } },
+    );
+
+  it('streams deltas split anywhere, then resolves with the whole text', async () => {
+    const { api, calls } = server(me('t'), () =>
+      stream([
+        'event: delta\ndata: "株式会社サン"\n\nevent: del',
+        'ta\ndata: "プルは"\n',
+        '\nevent: done\ndata: {"text":"株式会社サンプルは、","call":{"model":"m"}}\n\n',
+      ]),
+    );
+    await api.me();
+    const seen: string[] = [];
+    const text = await api.suggest('7', '我々は', (d) => seen.push(d));
+    expect(seen).toEqual(['株式会社サン', 'プルは']);
+    expect(text).toBe('株式会社サンプルは、');
+    expect(calls[1]).toMatchObject({ url: '/api/items/7/suggest', method: 'POST', body: { summary: '我々は' } });
+    expect(calls[1].headers['X-CSRF-Token']).toBe('t');
+  });
+
+  it('turns an error event into ApiError', async () => {
+    const { api } = server(me('t'), () =>
+      stream(['event: error\ndata: {"code":"unavailable","message":"the LLM endpoint timed out"}\n\n']),
+    );
+    await api.me();
+    await expect(api.suggest('7', '', () => {})).rejects.toMatchObject({ code: 'unavailable', message: 'the LLM endpoint timed out' });
+  });
+
+  it('reports a stream that ends without a result', async () => {
+    const { api } = server(me('t'), () => stream(['event: delta\ndata: "x"\n\n']));
+    await api.me();
+    await expect(api.suggest('7', '', () => {})).rejects.toThrow(/without a result/);
+  });
+
+  it('reports 503 when no LLM is configured', async () => {
+    const { api } = server(me('t'), () => json(503, { code: 'unavailable', message: 'no LLM configured: pass --llm-model' }));
+    await api.me();
+    await expect(api.suggest('7', '', () => {})).rejects.toMatchObject({ status: 503, message: 'no LLM configured: pass --llm-model' });
+  });
+});
+
+describe('parseEvents', () => {
+  it('keeps an unfinished event for the next chunk and joins multi-line data', () => {
+    expect(parseEvents('event: delta\ndata: "a"\n\ndata: x\ndata: y\n\nevent: done\nda')).toEqual({
+      events: [
+        { event: 'delta', data: '"a"' },
+        { event: 'message', data: 'x\ny' },
+      ],
+      rest: 'event: done\nda',
+    });
+  });
+  it('accepts CRLF line ends', () => {
+    expect(parseEvents('event: delta\r\ndata: "a"\r\n\r\n').events).toEqual([{ event: 'delta', data: '"a"' }]);
   });
 });
 

@@ -225,6 +225,38 @@ export interface ExportResult {
   files: number;
 }
 
+export interface LLMStatus {
+  configured: boolean;
+  message?: string;
+  judge_model?: string;
+}
+
+export interface ServerEvent {
+  event: string;
+  data: string;
+}
+
+/**
+ * Splits a server-sent event stream into whole events; rest is an incomplete event to prepend to the next chunk.
+ * Only what reviewdesk sends is handled: "event:" and "data:" lines, events ended by a blank line.
+ */
+export function parseEvents(buffer: string): { events: ServerEvent[]; rest: string } {
+  const events: ServerEvent[] = [];
+  const text = buffer.replace(/\r\n?/g, '\n');
+  let start = 0;
+  for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n', start)) {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of text.slice(start, end).split('\n')) {
+      if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+    }
+    if (data.length) events.push({ event, data: data.join('\n') });
+    start = end + 2;
+  }
+  return { events, rest: text.slice(start) };
+}
+
 export interface Stats {
   total: number;
   by_status: Record<string, number>;
@@ -385,6 +417,32 @@ export class Api {
   }
 
   startExport = (r: ExportRequest) => this.request<Job>('POST', '/exports', r);
+
+  llm = () => this.request<LLMStatus>('GET', '/llm');
+
+  /**
+   * Asks the LLM copilot to rewrite the summary so that its hints go away. The text streams to onDelta as it is
+   * generated; the promise resolves with the whole text. Aborting the signal cancels the call on the server.
+   */
+  async suggest(id: string, summary: string, onDelta: (chunk: string) => void, signal?: AbortSignal): Promise<string> {
+    const res = await this.send('POST', `/items/${encodeURIComponent(id)}/suggest`, { summary }, signal);
+    if (!res.ok || !res.body) return this.parse<never>(res, '/suggest');
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let rest = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const parsed = parseEvents(rest + value);
+      rest = parsed.rest;
+      for (const e of parsed.events) {
+        const data = JSON.parse(e.data);
+        if (e.event === 'delta') onDelta(String(data));
+        else if (e.event === 'done') return String(data.text ?? '');
+        else if (e.event === 'error') throw new ApiError(502, data.code ?? 'unavailable', data.message ?? 'LLM error');
+      }
+    }
+    throw new ApiError(502, 'unavailable', 'the suggestion stream ended without a result');
+  }
 
   /** Where a browser downloads a finished export: a navigation, not a fetch, so the browser saves the file. */
   exportDownloadURL(jobId: string): string {

@@ -15,6 +15,7 @@ describe('actionFor', () => {
     { name: 'Ctrl+Shift+Z is not undo', mode: 'view', key: { key: 'Z', ctrlKey: true, shiftKey: true }, want: null },
     { name: 'K goes back', mode: 'view', key: { key: 'k' }, want: 'prev' },
     { name: 'J goes on', mode: 'view', key: { key: 'j' }, want: 'next' },
+    { name: 'L asks the copilot', mode: 'view', key: { key: 'l' }, want: 'suggest' },
     { name: '? shows the shortcuts', mode: 'view', key: { key: '?', shiftKey: true }, want: 'help' },
     { name: 'Ctrl+R stays the browser reload', mode: 'view', key: { key: 'r', ctrlKey: true }, want: null },
     { name: 'Alt+A is not accept', mode: 'view', key: { key: 'a', altKey: true }, want: null },

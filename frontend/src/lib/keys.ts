@@ -14,6 +14,7 @@ export type ActionName =
   | 'undo'
   | 'prev'
   | 'next'
+  | 'suggest'
   | 'help'
   | 'save'
   | 'cancel'
@@ -45,6 +46,7 @@ const viewLetters: Record<string, ActionName> = {
   u: 'undo',
   k: 'prev',
   j: 'next',
+  l: 'suggest',
 };
 
 export function actionFor(k: KeyInput, mode: Mode): Action | null {
@@ -109,6 +111,7 @@ export const shortcuts: { keys: string[]; label: MessageKey }[] = [
   { keys: ['U', 'Ctrl+Z'], label: 'key.undo' },
   { keys: ['K'], label: 'key.prev' },
   { keys: ['J'], label: 'key.next' },
+  { keys: ['L'], label: 'key.suggest' },
   { keys: ['Ctrl+Enter'], label: 'key.save' },
   { keys: ['Esc'], label: 'key.cancel' },
   { keys: ['1', '…', '9', '0'], label: 'key.toggle' },

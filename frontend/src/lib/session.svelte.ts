@@ -1,7 +1,7 @@
 // Who is working and on what project: /api/me (user, role, CSRF token, progress) and /api/meta (rubric, reasons,
 // rules, batches), loaded once at start and after a login, shared by every screen.
 
-import { api, ApiError, type Decision, type Me, type Meta, type Progress } from './api';
+import { api, ApiError, type Decision, type LLMStatus, type Me, type Meta, type Progress } from './api';
 
 const checklistKey = 'reviewdesk.checklist';
 
@@ -23,6 +23,8 @@ class Session {
   /** Why the app could not start (the server is down, ...). */
   error = $state('');
   checklist = $state(stored(checklistKey, true));
+  /** Whether the LLM copilot is configured on the server (null until asked). */
+  llm = $state<LLMStatus | null>(null);
 
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private metaLoaded: Promise<unknown> = Promise.resolve();
@@ -57,6 +59,10 @@ class Session {
       this.me = me;
       this.progress = me.progress;
       this.needLogin = false;
+      api.llm().then(
+        (l) => (this.llm = l),
+        () => (this.llm = { configured: false }),
+      );
       await meta;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.needLogin = true;

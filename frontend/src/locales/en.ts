@@ -76,6 +76,7 @@ export const en: Record<keyof typeof ja, string> = {
   'action.undo': 'Undo',
   'action.prev': 'Previous',
   'action.next': 'Next',
+  'action.suggest': 'AI suggestion',
   'action.help': 'Shortcuts',
   'action.save': 'Save edit',
   'action.cancel': 'Cancel',
@@ -88,6 +89,9 @@ export const en: Record<keyof typeof ja, string> = {
   'edit.hintsLive': 'Hints while you type',
   'edit.checking': 'Checking…',
   'edit.help': 'Ctrl+Enter saves, Esc cancels',
+
+  'suggest.writing': 'The AI is writing a suggestion… (Esc stops)',
+  'suggest.off': 'No LLM is configured, so there are no AI suggestions.',
 
   'reject.title': 'Why reject?',
   'reject.preselected': 'chosen from the hints',
@@ -110,6 +114,7 @@ export const en: Record<keyof typeof ja, string> = {
   'key.undo': 'Undo your last decision',
   'key.prev': 'Previous item (your recent decisions)',
   'key.next': 'Next item (without a decision)',
+  'key.suggest': 'Let the AI (LLM) suggest a fix',
   'key.save': 'Save the edit',
   'key.cancel': 'Leave the edit or the rejection',
   'key.toggle': 'Toggle a rejection reason',

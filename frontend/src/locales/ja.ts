@@ -75,6 +75,7 @@ export const ja = {
   'action.undo': '元に戻す',
   'action.prev': '前へ',
   'action.next': '次へ',
+  'action.suggest': 'AI 修正案',
   'action.help': 'ショートカット',
   'action.save': '保存して承認',
   'action.cancel': 'キャンセル',
@@ -87,6 +88,9 @@ export const ja = {
   'edit.hintsLive': '入力中のヒント',
   'edit.checking': '確認中…',
   'edit.help': 'Ctrl+Enter で保存、Esc で取り消し',
+
+  'suggest.writing': 'AI が修正案を書いています…（Esc で中止）',
+  'suggest.off': 'LLM が設定されていないため、AI 修正案は使えません。',
 
   'reject.title': '却下の理由',
   'reject.preselected': 'ヒントから選択済み',
@@ -109,6 +113,7 @@ export const ja = {
   'key.undo': '直前の判定を取り消す',
   'key.prev': '前の項目（自分の最近の判定）',
   'key.next': '次の項目（判定せずに進む）',
+  'key.suggest': 'AI（LLM）に修正案を書かせる',
   'key.save': '修正を保存',
   'key.cancel': '修正・却下をやめる',
   'key.toggle': '却下理由を切り替え',
