@@ -145,8 +145,8 @@ func (g *globals) open(ctx context.Context) (*store.Store, *app.Service, error) 
 		st.Close()
 		return nil, nil, err
 	}
-	svc, err := app.New(ctx, st, app.Config{User: g.user, Rules: rules, Log: g.logger(), LocalFiles: g.localFiles,
-		Team: g.team, SecureCookies: g.secureCookies, Copilot: copilot})
+	svc, err := app.New(ctx, st, app.Config{User: g.user, Rules: rules, RulesFromFile: g.rules != "", Log: g.logger(),
+		LocalFiles: g.localFiles, Team: g.team, SecureCookies: g.secureCookies, Copilot: copilot})
 	if err != nil {
 		st.Close()
 		return nil, nil, err

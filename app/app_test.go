@@ -271,3 +271,44 @@ func TestAPIErrors(t *testing.T) {
 		t.Fatalf("rule filter: %+v", page)
 	}
 }
+
+func TestRulesEditedByASupervisor(t *testing.T) {
+	svc := testService(t, 2)
+	srv := httptest.NewServer(svc.Handler(nil))
+	defer srv.Close()
+	c := newClient(t, srv.URL)
+	var view rulesView
+	c.do("GET", "/api/rules", nil, 200, &view)
+	if len(view.Rules) < 8 || !view.Editable {
+		t.Fatalf("rules view: %d rules, editable %v", len(view.Rules), view.Editable)
+	}
+	before := view.Version
+	// A rules file with one more word for first_person: the new word is flagged, and the version changes.
+	var file map[string]any
+	json.Unmarshal(view.File, &file)
+	for _, r := range file["rules"].([]any) {
+		rule := r.(map[string]any)
+		if rule["id"] == "first_person" {
+			rule["words"] = append(rule["words"].([]any), "小社")
+		}
+	}
+	var e map[string]string
+	c.do("PUT", "/api/rules", map[string]any{"rules": "not a list"}, 400, &e)
+	c.do("PUT", "/api/rules", file, 200, &view)
+	if view.Version == before {
+		t.Fatal("the rules version did not change")
+	}
+	var hints struct{ Hints []review.Hint }
+	c.do("POST", "/api/hints", map[string]string{"summary": "小社は大阪府の会社です。"}, 200, &hints)
+	if len(hints.Hints) == 0 || hints.Hints[0].Rule != "first_person" {
+		t.Fatalf("the new word is not flagged: %+v", hints.Hints)
+	}
+	// Saved in the database: a new service on it uses the supervisor's rules.
+	again, err := New(context.Background(), svc.st, Config{User: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Rules().Version != view.Version {
+		t.Fatalf("a restarted service uses rules %s, want %s", again.Rules().Version, view.Version)
+	}
+}

@@ -70,6 +70,8 @@ func (s *Service) routes() []route {
 		{"GET /api/adjudication", review.RoleSupervisor, s.handleAdjudication, 0},
 		{"PUT /api/settings/overlap", review.RoleSupervisor, s.handlePutOverlap, 0},
 		{"GET /api/audit/export", review.RoleSupervisor, s.handleAuditExport, 0},
+		{"GET /api/rules", review.RoleReviewer, s.handleRules, 0},
+		{"PUT /api/rules", review.RoleSupervisor, s.handlePutRules, 0},
 		{"GET /api/llm", review.RoleReviewer, s.handleLLM, 0},
 		{"POST /api/items/{id}/suggest", review.RoleReviewer, s.handleSuggest, 0},
 		{"POST /api/items/{id}/rescore", review.RoleReviewer, s.handleRescore, 0},

@@ -31,6 +31,8 @@ type Config struct {
 	SecureCookies bool
 	// Copilot is the LLM assistant; nil when none is configured.
 	Copilot review.Copilot
+	// RulesFromFile: Rules came from a file given at start, which takes precedence over rules saved in the database.
+	RulesFromFile bool
 }
 
 // Service is every use case of reviewdesk.
@@ -68,6 +70,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Service, error) {
 	s := &Service{st: st, cfg: cfg, log: cfg.Log, now: cfg.Now, rules: cfg.Rules, jobs: newJobs(), soloCSRF: randomToken(),
 		logins: loginLimiter{failures: map[string][]time.Time{}}}
 	if err := s.loadProject(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.loadStoredRules(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -60,6 +60,8 @@ var endpointRoles = map[string]review.Role{
 	"PUT /api/settings/overlap":     review.RoleSupervisor,
 	"POST /api/imports":             review.RoleSupervisor,
 	"GET /api/adjudication":         review.RoleSupervisor,
+	"GET /api/rules":                review.RoleReviewer,
+	"PUT /api/rules":                review.RoleSupervisor,
 	"GET /api/llm":                  review.RoleReviewer,
 	"POST /api/items/{id}/suggest":  review.RoleReviewer,
 	"POST /api/items/{id}/rescore":  review.RoleReviewer,
