@@ -120,6 +120,16 @@ test('a reviewer works through 20 items with the keyboard only', async (t) => {
       await page.waitForSelector('.notice');
       await pressForNext(page, 'a');
       expected.set(id, { verdict: 'accepted', undone: 1 });
+    } else if (i === 3) {
+      // The checklist from the keyboard: 1 marks the first criterion passed, 2 2 the second failed.
+      const meta = await srv.api('GET', '/meta');
+      const [first, second] = meta.rubric.criteria.map((c) => c.name);
+      await page.keyboard.press('1');
+      await page.keyboard.press('2');
+      await page.keyboard.press('2');
+      await page.waitForSelector('.checklist .row:nth-child(2) button.fail[aria-pressed=true]');
+      await pressForNext(page, 'a');
+      expected.set(id, { verdict: 'accepted', checks: { [first]: true, [second]: false } });
     } else {
       await pressForNext(page, 'a');
       expected.set(id, { verdict: 'accepted' });
@@ -157,6 +167,7 @@ test('a reviewer works through 20 items with the keyboard only', async (t) => {
     assert.equal(d.verdict, want.verdict, `verdict of ${d.item_id}`);
     assert.equal(d.reviewer, 'e2e');
     if (want.text) assert.equal(d.final_text, want.text);
+    assert.deepEqual(d.checks ?? {}, want.checks ?? {}, `checks of ${d.item_id}`);
     if (want.reasons) {
       assert.deepEqual(d.reasons, want.reasons);
       assert.equal(d.comment, want.comment);

@@ -19,11 +19,12 @@ export type ActionName =
   | 'save'
   | 'cancel'
   | 'confirm'
-  | 'toggle';
+  | 'toggle'
+  | 'check';
 
 export interface Action {
   name: ActionName;
-  /** For toggle: which reason (0 for key 1, ... 9 for key 0). */
+  /** For toggle: which reason (0 for key 1, ... 9 for key 0); for check: which checklist criterion (key 1 is 0). */
   index?: number;
 }
 
@@ -73,6 +74,7 @@ export function actionFor(k: KeyInput, mode: Mode): Action | null {
       if (mod && !k.altKey && k.key.toLowerCase() === 'z' && !k.shiftKey) return { name: 'undo' };
       if (mod || k.altKey) return null; // leave the browser's own shortcuts alone
       if (k.key === '?') return { name: 'help' };
+      if (/^[1-9]$/.test(k.key)) return { name: 'check', index: Number(k.key) - 1 };
       const name = viewLetters[k.key.toLowerCase()];
       return name ? { name } : null;
     }
@@ -112,6 +114,7 @@ export const shortcuts: { keys: string[]; label: MessageKey }[] = [
   { keys: ['K'], label: 'key.prev' },
   { keys: ['J'], label: 'key.next' },
   { keys: ['L'], label: 'key.suggest' },
+  { keys: ['1', '…', '9'], label: 'key.check' },
   { keys: ['Ctrl+Enter'], label: 'key.save' },
   { keys: ['Esc'], label: 'key.cancel' },
   { keys: ['1', '…', '9', '0'], label: 'key.toggle' },

@@ -115,6 +115,7 @@ export const en: Record<keyof typeof ja, string> = {
   'key.prev': 'Previous item (your recent decisions)',
   'key.next': 'Next item (without a decision)',
   'key.suggest': 'Let the AI (LLM) suggest a fix',
+  'key.check': 'Cycle a checklist criterion: pass, fail, unset',
   'key.save': 'Save the edit',
   'key.cancel': 'Leave the edit or the rejection',
   'key.toggle': 'Toggle a rejection reason',

@@ -114,6 +114,7 @@ export const ja = {
   'key.prev': '前の項目（自分の最近の判定）',
   'key.next': '次の項目（判定せずに進む）',
   'key.suggest': 'AI（LLM）に修正案を書かせる',
+  'key.check': 'チェックリストの基準を 合格→不合格→未記入 と切り替え',
   'key.save': '修正を保存',
   'key.cancel': '修正・却下をやめる',
   'key.toggle': '却下理由を切り替え',
