@@ -116,6 +116,8 @@ export interface Meta {
   statuses: string[];
   sorts: string[];
   orders: string[];
+  /** Items the server's full-text index has yet to take in (after an import); text search misses them meanwhile. */
+  search_index_pending?: number;
 }
 
 export interface Progress {

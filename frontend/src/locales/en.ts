@@ -138,6 +138,7 @@ export const en: Record<keyof typeof ja, string> = {
   'queue.clear': 'Clear filters',
   'queue.count': '{from}–{to} of {total}',
   'queue.none': 'No items match.',
+  'queue.indexing': 'The search index is still being built ({n} items to go); until then some items do not show up in searches.',
   'queue.prevPage': 'Previous page',
   'queue.nextPage': 'Next page',
   'queue.id': 'ID',

@@ -137,6 +137,7 @@ export const ja = {
   'queue.clear': '条件をクリア',
   'queue.count': '{from}–{to}件目 / 全{total}件',
   'queue.none': '条件に合う項目はありません。',
+  'queue.indexing': '検索用の索引を作成中です（残り{n}件）。その間は検索に出てこない項目があります。',
   'queue.prevPage': '前のページ',
   'queue.nextPage': '次のページ',
   'queue.id': 'ID',
