@@ -204,6 +204,7 @@ export const en: Record<keyof typeof ja, string> = {
   'settings.saved': 'Saved',
   'settings.server': 'Team server',
   'settings.serverHelp': 'Point this window at a team server. Leave it empty to work on this computer’s database.',
+  'settings.serverUrl': 'Server URL',
   'settings.connect': 'Connect',
   'settings.disconnect': 'Back to local',
   'settings.connectedTo': 'Connected to {server}',

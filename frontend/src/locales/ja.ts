@@ -203,6 +203,7 @@ export const ja = {
   'settings.saved': '保存しました',
   'settings.server': 'チームサーバー',
   'settings.serverHelp': 'このウィンドウの作業先をチームサーバーに切り替えます。空のままならこの PC のデータベースです。',
+  'settings.serverUrl': 'サーバーの URL',
   'settings.connect': '接続',
   'settings.disconnect': 'ローカルに戻す',
   'settings.connectedTo': '接続先: {server}',
