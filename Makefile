@@ -54,8 +54,9 @@ test-frontend:
 test-go:
 	go vet ./...
 	go test -race ./...
-	@# The 50-reviewer load test measures latency, which the race detector would distort.
-	go test -count=1 -run TestLoad50Reviewers -v ./app
+	@# The load test measures latency and the crash tests run the CLI as subprocesses: the race detector would
+	@# distort the one and slow the other tenfold, so they run without it.
+	go test -count=1 -run 'TestLoad50Reviewers|TestCrash' -v ./app .
 
 # A short run of every fuzz target; FUZZTIME=5m scripts/fuzz.sh for a long one.
 test-fuzz:

@@ -1,3 +1,5 @@
+//go:build !race
+
 package main
 
 import (
@@ -9,10 +11,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,23 +24,8 @@ import (
 	"reviewdesk/store"
 )
 
-// The crash tests run reviewdesk as a real process (this test binary, re-executed as the CLI), kill it with SIGKILL
-// at random moments, and check what a restart finds.
-
-func TestMain(m *testing.M) {
-	if os.Getenv("REVIEWDESK_AS_CLI") == "1" {
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
-// cli returns a command that runs reviewdesk with args.
-func cli(args ...string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "REVIEWDESK_AS_CLI=1")
-	return cmd
-}
+// The crash tests run reviewdesk as a real process, kill it with SIGKILL at random moments, and check what a restart
+// finds. They are built without the race detector, which would make each trial many times slower.
 
 func crashTrials(t *testing.T) int {
 	if testing.Short() {
@@ -154,16 +139,6 @@ func countItems(t *testing.T, db string) int {
 	return n
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // TestCrashWhileReviewing kills a server while reviewers are deciding over HTTP. After every restart each decision
 // the server had acknowledged is in the database, with its verdict.
 func TestCrashWhileReviewing(t *testing.T) {
@@ -234,18 +209,6 @@ func TestCrashWhileReviewing(t *testing.T) {
 		t.Fatalf("only %d decisions were acknowledged over %d trials: the test did not exercise reviewing", len(acked), crashTrials(t))
 	}
 	t.Logf("%d kill trials, %d acknowledged decisions, all present after restarts", crashTrials(t), len(acked))
-}
-
-func waitReady(base string) bool {
-	for range 200 {
-		res, err := http.Get(base + "/api/health")
-		if err == nil {
-			res.Body.Close()
-			return true
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return false
 }
 
 func csrfToken(t *testing.T, base string) string {

@@ -78,6 +78,8 @@ func (s *Service) Import(ctx context.Context, paths []string, opts ImportOptions
 type batch struct {
 	recs []record
 	done chan struct{}
+	// read and size are the reader's progress after this batch, taken on the reader's goroutine.
+	read, size int64
 }
 
 type record struct {
@@ -226,9 +228,8 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 			continue
 		}
 		if progress != nil && time.Since(lastReport) > 200*time.Millisecond {
-			done, total := r.Progress()
 			c := im.Counts()
-			progress(done, total, fmt.Sprintf("%s: %d added, %d unchanged", filepath.Base(path), c.Added, c.Unchanged))
+			progress(b.read, b.size, fmt.Sprintf("%s: %d added, %d unchanged", filepath.Base(path), c.Added, c.Unchanged))
 			lastReport = time.Now()
 		}
 	}
@@ -256,7 +257,7 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	if progress != nil {
-		done, total := r.Progress()
+		done, total := r.Progress() // the reader has finished: no race
 		progress(done, total, fmt.Sprintf("%s: done", filepath.Base(path)))
 	}
 	return rep, nil
@@ -274,6 +275,7 @@ func recordError(pos ingest.Position, err error) error {
 func readBatches(ctx context.Context, r ingest.Reader, work, ordered chan<- *batch) error {
 	b := &batch{done: make(chan struct{})}
 	send := func() error {
+		b.read, b.size = r.Progress()
 		select {
 		case work <- b:
 		case <-ctx.Done():

@@ -37,14 +37,15 @@ func newJobs() *jobs { return &jobs{byID: map[string]*Job{}} }
 // progressFunc reports how far a job is.
 type progressFunc func(done, total int64, message string)
 
-// startJob runs fn in the background and returns the job to poll.
-func (s *Service) startJob(kind, unit string, fn func(ctx context.Context, progress progressFunc) (any, error)) *Job {
+// startJob runs fn in the background and returns a snapshot of the job to poll.
+func (s *Service) startJob(kind, unit string, fn func(ctx context.Context, progress progressFunc) (any, error)) Job {
 	var b [8]byte
 	rand.Read(b[:])
 	ctx, cancel := context.WithCancel(context.Background())
 	j := &Job{ID: hex.EncodeToString(b[:]), Kind: kind, State: "running", Unit: unit, Started: s.now(), cancel: cancel}
 	s.jobs.mu.Lock()
 	s.jobs.byID[j.ID] = j
+	snapshot := *j
 	s.jobs.mu.Unlock()
 	go func() {
 		defer cancel()
@@ -71,7 +72,7 @@ func (s *Service) startJob(kind, unit string, fn func(ctx context.Context, progr
 			j.State = "done"
 		}
 	}()
-	return j
+	return snapshot
 }
 
 // Job returns a snapshot of a job.
