@@ -298,6 +298,12 @@ func (im *Import) Commit(actor string) (ImportCounts, error) {
 		im.tx.Rollback()
 		return c, err
 	}
+	// Decisions carried in by an import can touch thousands of reviewer-days; working out their active time now
+	// keeps the first dashboard after a large import fast.
+	if err := refreshActive(im.ctx, im.tx); err != nil {
+		im.tx.Rollback()
+		return c, fmt.Errorf("commit import: %w", err)
+	}
 	if err := im.tx.Commit(); err != nil {
 		return c, fmt.Errorf("commit import: %w", err)
 	}
@@ -341,10 +347,14 @@ func (im *Import) PutDecision(d review.Decision) error {
 	if d.UndoneAt != nil {
 		undone = millis(*d.UndoneAt)
 	}
+	size, err := editSize(im.ctx, im.tx, seq, d)
+	if err != nil {
+		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
+	}
 	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks,
-		comment, reviewer, started_at, ended_at, seconds, rules_version, undone_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		comment, reviewer, started_at, ended_at, seconds, rules_version, undone_at, edit_size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		seq, revision, string(d.Verdict), d.FinalText, string(reasons), string(checks), d.Comment, d.Reviewer,
-		millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, undone)
+		millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, undone, size)
 	if err != nil {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}
