@@ -29,7 +29,9 @@ func ParseDay(s string) (Day, error) {
 }
 
 // String writes the day as YYYY-MM-DD.
-func (d Day) String() string { return time.Unix(int64(d)*(msPerDay/1000), 0).UTC().Format(time.DateOnly) }
+func (d Day) String() string {
+	return time.Unix(int64(d)*(msPerDay/1000), 0).UTC().Format(time.DateOnly)
+}
 
 // ensureAggregates fixes the day zone of a database that has none (a new one, or one just migrated) and rebuilds
 // the count tables when a migration or an interrupted rebuild left them stale.
