@@ -116,8 +116,8 @@ var rebuildStatements = []string{
 	`DELETE FROM agg_dirty`,
 	`INSERT INTO agg_items (batch, band, status, n) SELECT batch, band, status, count(*) FROM items GROUP BY 1, 2, 3`,
 	`INSERT INTO agg_rule_items (batch, rule, n)
-		SELECT i.batch, json_extract(h.value, '$.rule') AS rule, count(DISTINCT i.seq) FROM items i, json_each(i.hints) h
-		WHERE i.hints != '[]' AND rule IS NOT NULL GROUP BY 1, 2`,
+		SELECT i.batch, f.value, count(DISTINCT i.seq) FROM items i, json_each(i.hints) h, json_each(h.value) f
+		WHERE i.hints != '[]' AND f.key = 'rule' GROUP BY 1, 2`,
 	`INSERT INTO agg_score (batch, day, score, band, verdict, n)
 		SELECT i.batch, ` + fmt.Sprintf(dayOf, "d.ended_at") + `, i.score, i.band, i.status, count(*)
 		FROM items i JOIN decisions d ON d.id = i.decision AND d.revision = i.revision, agg_meta m
@@ -138,7 +138,8 @@ var rebuildStatements = []string{
 		WHERE i.status IN ` + reviewedVerdicts + ` GROUP BY 1, 2, 3, 4`,
 	`INSERT INTO agg_reviewer (batch, day, reviewer, verdict, hinted, n, ms, edits, edit_chars)
 		SELECT coalesce(d.batch, ''), ` + fmt.Sprintf(dayOf, "d.ended_at") + `, d.reviewer, d.verdict,
-			coalesce(json_array_length(d.rules), 0) > 0, count(*), sum(CAST(round(max(d.seconds, 0) * 1000) AS INTEGER)),
+			(d.rules IS NOT NULL AND d.rules != '[]'), count(*),
+			sum(CAST(CASE WHEN d.seconds > 0 THEN d.seconds * 1000 + 0.5 ELSE 0 END AS INTEGER)),
 			sum(d.edit_size IS NOT NULL), sum(coalesce(d.edit_size, 0))
 		FROM decisions d, agg_meta m
 		WHERE d.undone_at IS NULL AND d.reviewer != 'auto' AND d.verdict IN ` + humanVerdicts + `
@@ -160,6 +161,129 @@ var rebuildStatements = []string{
 	`INSERT INTO agg_dirty (reviewer, day)
 		SELECT DISTINCT d.reviewer, ` + fmt.Sprintf(dayOf, "d.ended_at") + ` FROM decisions d, agg_meta m
 		WHERE d.undone_at IS NULL AND d.reviewer != 'auto' AND d.verdict IN ` + humanVerdicts,
+}
+
+// countDecisionStatements count a newly written decision (the parameter ?1 is its id), as migration 0002 explains
+// a trigger cannot: a human decision gets its batch and the hint rules shown when the writer did not set them, counts
+// for its reviewer (unless written undone), marks its reviewer-day for an active-time refresh, and may complete a
+// double-review pair. The trigger agg_decision_undo repeats the pair statements for undos.
+var countDecisionStatements = []string{
+	`UPDATE decisions SET batch = coalesce(batch, (SELECT batch FROM items WHERE items.seq = decisions.seq)),
+		rules = coalesce(rules, (SELECT json_group_array(DISTINCT f.value)
+			FROM items i, json_each(i.hints) h, json_each(h.value) f WHERE i.seq = decisions.seq AND f.key = 'rule'))
+		WHERE id = ?1 AND reviewer != 'auto' AND (batch IS NULL OR rules IS NULL)`,
+	`INSERT INTO agg_reviewer (batch, day, reviewer, verdict, hinted, n, ms, edits, edit_chars)
+		SELECT coalesce(d.batch, ''), ` + fmt.Sprintf(dayOf, "d.ended_at") + `, d.reviewer, d.verdict,
+			(d.rules IS NOT NULL AND d.rules != '[]'), 1,
+			CAST(CASE WHEN d.seconds > 0 THEN d.seconds * 1000 + 0.5 ELSE 0 END AS INTEGER),
+			d.edit_size IS NOT NULL, coalesce(d.edit_size, 0)
+		FROM decisions d, agg_meta m
+		WHERE d.id = ?1 AND d.undone_at IS NULL AND d.reviewer != 'auto' AND d.verdict IN ` + humanVerdicts + `
+		ON CONFLICT DO UPDATE SET n = n + excluded.n, ms = ms + excluded.ms, edits = edits + excluded.edits,
+			edit_chars = edit_chars + excluded.edit_chars`,
+	`INSERT INTO agg_dirty (reviewer, day)
+		SELECT d.reviewer, ` + fmt.Sprintf(dayOf, "d.ended_at") + ` FROM decisions d, agg_meta m
+		WHERE d.id = ?1 AND d.undone_at IS NULL AND d.reviewer != 'auto' AND d.verdict IN ` + humanVerdicts + `
+		ON CONFLICT DO NOTHING`,
+	`DELETE FROM review_pairs WHERE (seq, revision) = (SELECT seq, revision FROM decisions
+		WHERE id = ?1 AND reviewer != 'auto' AND verdict IN ` + reviewedVerdicts + `)`,
+	`INSERT INTO review_pairs (seq, revision, batch, day, r1, v1, r2, v2)
+		SELECT a.seq, a.revision, coalesce(a.batch, ''), ` + fmt.Sprintf(dayOf, "b.ended_at") + `, a.reviewer, a.verdict,
+			b.reviewer, b.verdict
+		FROM decisions n, decisions a, decisions b, agg_meta m
+		WHERE n.id = ?1 AND n.reviewer != 'auto' AND n.verdict IN ` + reviewedVerdicts + `
+			AND a.id = (SELECT min(id) FROM decisions WHERE seq = n.seq AND revision = n.revision
+				AND undone_at IS NULL AND reviewer != 'auto' AND verdict IN ` + reviewedVerdicts + `)
+			AND b.id = (SELECT min(id) FROM decisions WHERE seq = n.seq AND revision = n.revision
+				AND undone_at IS NULL AND reviewer NOT IN ('auto', a.reviewer) AND verdict IN ` + reviewedVerdicts + `)`,
+}
+
+// decisionCounter runs countDecisionStatements, prepared once for an import that writes many decisions.
+type decisionCounter struct{ stmts []*sql.Stmt }
+
+func prepareDecisionCounter(ctx context.Context, tx *sql.Tx) (*decisionCounter, error) {
+	c := &decisionCounter{}
+	for _, q := range countDecisionStatements {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			c.close()
+			return nil, fmt.Errorf("prepare decision counts: %w", err)
+		}
+		c.stmts = append(c.stmts, st)
+	}
+	return c, nil
+}
+
+func (c *decisionCounter) count(ctx context.Context, id int64) error {
+	for _, st := range c.stmts {
+		if _, err := st.ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("count decision %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+func (c *decisionCounter) close() {
+	for _, st := range c.stmts {
+		st.Close()
+	}
+}
+
+// countDecision counts one new decision in the dashboard counts, in the transaction that wrote it.
+func countDecision(ctx context.Context, tx *sql.Tx, id int64) error {
+	for _, q := range countDecisionStatements {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return fmt.Errorf("count decision %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// itemCounts are the items an import added, counted in memory and written at Commit (see migration 0002).
+type itemCounts struct {
+	items map[popKey]int
+	rules map[ruleKey]int
+}
+
+type popKey struct {
+	batch  string
+	band   int
+	status review.Status
+}
+
+type ruleKey struct{ batch, rule string }
+
+// add counts a new item with the hints stored for it.
+func (c *itemCounts) add(batch string, band int, status review.Status, hints []review.Hint) {
+	if c.items == nil {
+		c.items, c.rules = map[popKey]int{}, map[ruleKey]int{}
+	}
+	c.items[popKey{batch, band, status}]++
+	seen := map[string]bool{}
+	for _, h := range hints {
+		if !seen[h.Rule] {
+			seen[h.Rule] = true
+			c.rules[ruleKey{batch, h.Rule}]++
+		}
+	}
+}
+
+// write adds the counts to the count tables.
+func (c *itemCounts) write(ctx context.Context, tx *sql.Tx) error {
+	for k, n := range c.items {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agg_items (batch, band, status, n) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO UPDATE SET n = n + excluded.n`, k.batch, k.band, string(k.status), n); err != nil {
+			return fmt.Errorf("count new items: %w", err)
+		}
+	}
+	for k, n := range c.rules {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agg_rule_items (batch, rule, n) VALUES (?, ?, ?)
+			ON CONFLICT DO UPDATE SET n = n + excluded.n`, k.batch, k.rule, n); err != nil {
+			return fmt.Errorf("count new items: %w", err)
+		}
+	}
+	c.items, c.rules = nil, nil
+	return nil
 }
 
 func (s *Store) rebuildAggregates(ctx context.Context, tx *sql.Tx) error {
@@ -188,8 +312,8 @@ func fillDecisions(ctx context.Context, tx *sql.Tx) error {
 	for _, q := range []string{
 		`UPDATE decisions SET batch = (SELECT batch FROM items WHERE items.seq = decisions.seq)
 			WHERE batch IS NULL AND reviewer != 'auto'`,
-		`UPDATE decisions SET rules = (SELECT json_group_array(DISTINCT json_extract(h.value, '$.rule'))
-				FROM items i, json_each(i.hints) h WHERE i.seq = decisions.seq AND json_extract(h.value, '$.rule') IS NOT NULL)
+		`UPDATE decisions SET rules = (SELECT json_group_array(DISTINCT f.value)
+				FROM items i, json_each(i.hints) h, json_each(h.value) f WHERE i.seq = decisions.seq AND f.key = 'rule')
 			WHERE rules IS NULL AND reviewer != 'auto'
 			AND revision = (SELECT revision FROM items WHERE items.seq = decisions.seq)`,
 	} {
@@ -261,7 +385,8 @@ func refreshActive(ctx context.Context, tx *sql.Tx) error {
 		return nil
 	}
 	spansOf, err := tx.PrepareContext(ctx, `SELECT batch, ended_at, seconds FROM decisions
-		WHERE reviewer = ? AND ended_at >= ? AND ended_at < ? AND undone_at IS NULL AND verdict IN `+humanVerdicts)
+		WHERE reviewer = ? AND reviewer != 'auto' AND ended_at >= ? AND ended_at < ? AND undone_at IS NULL
+		AND verdict IN `+humanVerdicts)
 	if err != nil {
 		return fmt.Errorf("refresh active time: %w", err)
 	}
@@ -705,7 +830,7 @@ func medians(ctx context.Context, tx *sql.Tx, f DashboardFilter, offset int64, c
 		m := ReviewerMedians{Seconds: map[string]float64{}}
 		for _, v := range []review.Verdict{review.Accepted, review.Edited, review.Rejected, review.Skipped} {
 			sec, err := middle(`SELECT seconds FROM decisions INDEXED BY decisions_reviewer_verdict_seconds
-				WHERE reviewer = ? AND verdict = ? AND undone_at IS NULL`, "seconds", n[key{c.Reviewer, string(v)}], c.Reviewer, string(v))
+				WHERE reviewer = ? AND verdict = ? AND undone_at IS NULL AND reviewer != 'auto'`, "seconds", n[key{c.Reviewer, string(v)}], c.Reviewer, string(v))
 			if err != nil {
 				return nil, fmt.Errorf("read dashboard medians of %s: %w", c.Reviewer, err)
 			}

@@ -332,6 +332,7 @@ func TestAggregatesMatchRebuild(t *testing.T) {
 					}
 					rules := review.DefaultRules()
 					if _, err := im.Put(&it, rules.Check(it.Summary, it.Source), rules.Version); err != nil {
+						im.Rollback()
 						t.Fatal(err)
 					}
 					for range 2 {
@@ -342,6 +343,7 @@ func TestAggregatesMatchRebuild(t *testing.T) {
 							d.UndoneAt = &at
 						}
 						if err := im.PutDecision(d); err != nil {
+							im.Rollback()
 							t.Fatal(err)
 						}
 						at = at.Add(time.Minute)

@@ -142,6 +142,9 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 		if d.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if err := countDecision(ctx, tx, d.ID); err != nil {
+			return err
+		}
 		d.Revision = st.revision
 		var skippedAt any
 		if d.Verdict == review.Skipped {

@@ -41,18 +41,24 @@ type Import struct {
 	rubric review.Rubric
 	counts ImportCounts
 	stmts  map[string]*sql.Stmt
+	// added counts the new items for the dashboard; decisions counts the decisions carried in.
+	added     itemCounts
+	decisions *decisionCounter
 }
 
+// The writes to items and decisions say OR FAIL: tables with triggers (the dashboard counts of migration 0002) make
+// SQLite keep a statement journal for every ABORT statement, a copy of each page the statement touches, which costs
+// more than the triggers themselves. FAIL needs no journal, and any failure rolls the whole import back anyway.
 var importStatements = map[string]string{
 	"seen":     `INSERT OR IGNORE INTO temp.import_seen(id) VALUES (?)`,
 	"lookup":   `SELECT seq, content_hash, revision, status, summary, scores, score FROM items WHERE id = ?`,
-	"insert":   `INSERT INTO items (id, company, summary, scores, score, max_score, band, generator, judge, prompt_version, batch, meta, content_hash, source_sha256, revision, version, status, hints, hint_count, rules_version, sample_key, import, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,'pending',?,?,?,?,?,?,?)`,
+	"insert":   `INSERT OR FAIL INTO items (id, company, summary, scores, score, max_score, band, generator, judge, prompt_version, batch, meta, content_hash, source_sha256, revision, version, status, hints, hint_count, rules_version, sample_key, import, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,'pending',?,?,?,?,?,?,?)`,
 	"source":   `INSERT INTO sources (seq, text) VALUES (?, ?)`,
 	"hint":     `INSERT OR IGNORE INTO item_hints (rule, seq) VALUES (?, ?)`,
 	"score":    `INSERT OR IGNORE INTO item_scores (criterion, points, seq) VALUES (?, ?, ?)`,
 	"fts":      `INSERT INTO item_fts (docid, body) VALUES (?, ?)`,
-	"decision": `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks, comment, reviewer, started_at, ended_at, seconds, rules_version) VALUES (?,?,?,?,'[]','{}','',?,?,?,0,?)`,
-	"discard":  `UPDATE items SET status = 'auto_discarded', decision = ?, version = version + 1 WHERE seq = ?`,
+	"decision": `INSERT OR FAIL INTO decisions (seq, revision, verdict, final_text, reasons, checks, comment, reviewer, started_at, ended_at, seconds, rules_version) VALUES (?,?,?,?,'[]','{}','',?,?,?,0,?)`,
+	"discard":  `UPDATE OR FAIL items SET status = 'auto_discarded', decision = ?, version = version + 1 WHERE seq = ?`,
 }
 
 // BeginImport starts importing one file. The rubric's thresholds decide which new items are auto-discarded.
@@ -134,7 +140,7 @@ func (im *Import) Put(it *review.Item, hints []review.Hint, rulesVersion string)
 	}
 	decided := !review.Status(status).Open()
 	revision++
-	if _, err := tx.ExecContext(im.ctx, `UPDATE items SET company = ?, summary = ?, scores = ?, score = ?, max_score = ?,
+	if _, err := tx.ExecContext(im.ctx, `UPDATE OR FAIL items SET company = ?, summary = ?, scores = ?, score = ?, max_score = ?,
 		band = ?, generator = ?, judge = ?, prompt_version = ?, batch = ?, meta = ?, content_hash = ?, source_sha256 = ?,
 		revision = ?, version = version + 1, hints = ?, hint_count = ?, rules_version = ?, changed = ?, import = ?,
 		imported_at = ?, updated_at = ? WHERE seq = ?`,
@@ -226,6 +232,7 @@ func (im *Import) insert(it *review.Item, hints []review.Hint, rulesVersion stri
 	if err := im.putDetails(seq, 1, it, hints); err != nil {
 		return 0, err
 	}
+	im.added.add(it.Batch, review.Band(it.Score, maxScore), review.Pending, hints)
 	im.counts.Added++
 	if im.rubric.Discards(it.Score) {
 		if err := im.discard(seq, 1, rulesVersion); err != nil {
@@ -298,6 +305,10 @@ func (im *Import) Commit(actor string) (ImportCounts, error) {
 		im.tx.Rollback()
 		return c, err
 	}
+	if err := im.added.write(im.ctx, im.tx); err != nil {
+		im.tx.Rollback()
+		return c, fmt.Errorf("commit import: %w", err)
+	}
 	// Decisions carried in by an import can touch thousands of reviewer-days; working out their active time now
 	// keeps the first dashboard after a large import fast.
 	if err := refreshActive(im.ctx, im.tx); err != nil {
@@ -325,6 +336,10 @@ func (im *Import) closeStmts() {
 		st.Close()
 	}
 	im.stmts = nil
+	if im.decisions != nil {
+		im.decisions.close()
+		im.decisions = nil
+	}
 }
 
 // PutDecision records a decision made elsewhere (a demo dataset, decisions carried over from another tool) on an
@@ -351,25 +366,33 @@ func (im *Import) PutDecision(d review.Decision) error {
 	if err != nil {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}
-	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks,
+	res, err := im.tx.ExecContext(im.ctx, `INSERT OR FAIL INTO decisions (seq, revision, verdict, final_text, reasons, checks,
 		comment, reviewer, started_at, ended_at, seconds, rules_version, undone_at, edit_size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		seq, revision, string(d.Verdict), d.FinalText, string(reasons), string(checks), d.Comment, d.Reviewer,
 		millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, undone, size)
 	if err != nil {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}
-	if d.UndoneAt != nil {
-		return nil
-	}
 	id, err := res.LastInsertId()
 	if err != nil {
 		return err
+	}
+	if im.decisions == nil {
+		if im.decisions, err = prepareDecisionCounter(im.ctx, im.tx); err != nil {
+			return err
+		}
+	}
+	if err := im.decisions.count(im.ctx, id); err != nil {
+		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
+	}
+	if d.UndoneAt != nil {
+		return nil
 	}
 	var skippedAt any
 	if d.Verdict == review.Skipped {
 		skippedAt = millis(d.EndedAt)
 	}
-	if _, err := im.tx.ExecContext(im.ctx, `UPDATE items SET status = ?, decision = ?, version = version + 1,
+	if _, err := im.tx.ExecContext(im.ctx, `UPDATE OR FAIL items SET status = ?, decision = ?, version = version + 1,
 		skipped_at = ?, updated_at = ? WHERE seq = ?`, string(d.Verdict), id, skippedAt, millis(d.EndedAt), seq); err != nil {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}

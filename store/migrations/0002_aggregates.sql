@@ -24,21 +24,22 @@ ALTER TABLE decisions ADD COLUMN batch TEXT;
 ALTER TABLE decisions ADD COLUMN rules TEXT;
 ALTER TABLE decisions ADD COLUMN edit_size INTEGER;
 
--- Indexes for the per-reviewer medians (the middle row of an index range) and for active time per reviewer-day.
+-- Indexes for the per-reviewer medians (the middle row of an index range) and for active time per reviewer-day,
+-- leaving out the auto-discards, which an import may write by the hundred thousand.
 CREATE INDEX decisions_reviewer_verdict_seconds ON decisions(reviewer, verdict, seconds, ended_at, batch)
-  WHERE undone_at IS NULL;
+  WHERE undone_at IS NULL AND reviewer != 'auto';
 CREATE INDEX decisions_reviewer_reviewed_seconds ON decisions(reviewer, seconds, ended_at, batch)
   WHERE undone_at IS NULL AND verdict IN ('accepted', 'edited', 'rejected');
 CREATE INDEX decisions_reviewer_edit_size ON decisions(reviewer, edit_size, ended_at, batch)
   WHERE undone_at IS NULL AND verdict = 'edited' AND edit_size IS NOT NULL;
-CREATE INDEX decisions_reviewer_ended ON decisions(reviewer, ended_at);
+CREATE INDEX decisions_reviewer_ended ON decisions(reviewer, ended_at) WHERE reviewer != 'auto';
 
 -- Items by batch, judge-score band and status: the population of the estimate and the status counts.
 CREATE TABLE agg_items (
   batch  TEXT NOT NULL,
   band   INTEGER NOT NULL,
   status TEXT NOT NULL,
-  n      INTEGER NOT NULL,
+  n      INTEGER,
   PRIMARY KEY (batch, band, status)
 ) WITHOUT ROWID;
 
@@ -46,7 +47,7 @@ CREATE TABLE agg_items (
 CREATE TABLE agg_rule_items (
   batch TEXT NOT NULL,
   rule  TEXT NOT NULL,
-  n     INTEGER NOT NULL,
+  n     INTEGER,
   PRIMARY KEY (batch, rule)
 ) WITHOUT ROWID;
 
@@ -59,7 +60,7 @@ CREATE TABLE agg_score (
   score   REAL NOT NULL,
   band    INTEGER NOT NULL,
   verdict TEXT NOT NULL,
-  n       INTEGER NOT NULL,
+  n       INTEGER,
   PRIMARY KEY (batch, day, score, band, verdict)
 ) WITHOUT ROWID;
 
@@ -71,7 +72,7 @@ CREATE TABLE agg_source (
   prompt_version TEXT NOT NULL,
   reviewer       TEXT NOT NULL,
   verdict        TEXT NOT NULL,
-  n              INTEGER NOT NULL,
+  n              INTEGER,
   PRIMARY KEY (batch, day, generator, judge, prompt_version, reviewer, verdict)
 ) WITHOUT ROWID;
 
@@ -84,7 +85,7 @@ CREATE TABLE agg_criterion (
   points    REAL NOT NULL,
   checked   INTEGER NOT NULL,
   verdict   TEXT NOT NULL,
-  n         INTEGER NOT NULL,
+  n         INTEGER,
   PRIMARY KEY (batch, day, criterion, points, checked, verdict)
 ) WITHOUT ROWID;
 
@@ -94,7 +95,7 @@ CREATE TABLE agg_rule (
   day     INTEGER NOT NULL,
   rule    TEXT NOT NULL,
   verdict TEXT NOT NULL,
-  n       INTEGER NOT NULL,
+  n       INTEGER,
   PRIMARY KEY (batch, day, rule, verdict)
 ) WITHOUT ROWID;
 
@@ -107,10 +108,10 @@ CREATE TABLE agg_reviewer (
   reviewer   TEXT NOT NULL,
   verdict    TEXT NOT NULL,
   hinted     INTEGER NOT NULL,
-  n          INTEGER NOT NULL,
-  ms         INTEGER NOT NULL,
-  edits      INTEGER NOT NULL,
-  edit_chars INTEGER NOT NULL,
+  n          INTEGER,
+  ms         INTEGER,
+  edits      INTEGER,
+  edit_chars INTEGER,
   PRIMARY KEY (batch, day, reviewer, verdict, hinted)
 ) WITHOUT ROWID;
 
@@ -122,7 +123,7 @@ CREATE TABLE agg_active (
   batch     TEXT NOT NULL,
   day       INTEGER NOT NULL,
   reviewer  TEXT NOT NULL,
-  ms        INTEGER NOT NULL,
+  ms        INTEGER,
   PRIMARY KEY (per_batch, batch, day, reviewer)
 ) WITHOUT ROWID;
 
@@ -153,48 +154,47 @@ CREATE TABLE agg_pairs (
   v1    TEXT NOT NULL,
   r2    TEXT NOT NULL,
   v2    TEXT NOT NULL,
-  n     INTEGER NOT NULL,
+  n     INTEGER,
   PRIMARY KEY (batch, day, r1, r2, v1, v2)
 ) WITHOUT ROWID;
 
--- Items: one small upsert per inserted item (see docs/benchmarks.md for what it costs an import).
-
-CREATE TRIGGER agg_items_insert AFTER INSERT ON items BEGIN
-  INSERT INTO agg_items (batch, band, status, n) VALUES (NEW.batch, NEW.band, NEW.status, 1)
-    ON CONFLICT DO UPDATE SET n = n + 1;
-END;
+-- There are no triggers on INSERT into items or decisions: with foreign keys on, any such trigger makes SQLite
+-- check the foreign keys of every inserted row the slow way and keep a statement journal (a copy of every page the
+-- statement touches), which more than doubled the cost of an import. The store counts inserts itself: Import counts
+-- new items in memory and adds them at Commit; SaveDecision and PutDecision run countDecision (store/dashboard.go).
+-- Updates and deletes do not touch the keys, so they keep their triggers, written so that the import's OR FAIL
+-- updates need no statement journal either: counter columns (n, ms, edits, edit_chars) have no NOT NULL, which an
+-- upsert's DO UPDATE checks with ABORT whatever the outer statement says (they are never NULL: inserted as numbers,
+-- only added to); the bodies call no scalar functions (json_extract, round, max), which may raise errors (json_each
+-- and CASE do the same work); conflicts are handled with ON CONFLICT, since an outer OR FAIL overrides an inner OR
+-- IGNORE; and counts are taken away with upserts, as the import adds its new items only at Commit.
 
 CREATE TRIGGER agg_items_delete AFTER DELETE ON items BEGIN
-  UPDATE agg_items SET n = n - 1 WHERE batch = OLD.batch AND band = OLD.band AND status = OLD.status;
+  INSERT INTO agg_items (batch, band, status, n) VALUES (OLD.batch, OLD.band, OLD.status, -1)
+    ON CONFLICT DO UPDATE SET n = n - 1;
 END;
 
 CREATE TRIGGER agg_items_update AFTER UPDATE OF batch, band, status ON items
 WHEN OLD.batch IS NOT NEW.batch OR OLD.band IS NOT NEW.band OR OLD.status IS NOT NEW.status BEGIN
-  UPDATE agg_items SET n = n - 1 WHERE batch = OLD.batch AND band = OLD.band AND status = OLD.status;
+  INSERT INTO agg_items (batch, band, status, n) VALUES (OLD.batch, OLD.band, OLD.status, -1)
+    ON CONFLICT DO UPDATE SET n = n - 1;
   INSERT INTO agg_items (batch, band, status, n) VALUES (NEW.batch, NEW.band, NEW.status, 1)
     ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 
--- Hint rules per item come from the item's own hints column, so that they match whatever wrote it.
-CREATE TRIGGER agg_rule_items_insert AFTER INSERT ON items WHEN NEW.hints != '[]' BEGIN
-  INSERT INTO agg_rule_items (batch, rule, n)
-    SELECT NEW.batch, rule, 1 FROM (SELECT DISTINCT json_extract(value, '$.rule') AS rule FROM json_each(NEW.hints))
-    WHERE rule IS NOT NULL
-    ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-
 CREATE TRIGGER agg_rule_items_delete AFTER DELETE ON items WHEN OLD.hints != '[]' BEGIN
-  UPDATE agg_rule_items SET n = n - 1 WHERE batch = OLD.batch
-    AND rule IN (SELECT json_extract(value, '$.rule') FROM json_each(OLD.hints));
+  INSERT INTO agg_rule_items (batch, rule, n)
+    SELECT DISTINCT OLD.batch, f.value, -1 FROM json_each(OLD.hints) h, json_each(h.value) f WHERE f.key = 'rule'
+    ON CONFLICT DO UPDATE SET n = n - 1;
 END;
 
 CREATE TRIGGER agg_rule_items_update AFTER UPDATE OF batch, hints ON items
 WHEN OLD.batch IS NOT NEW.batch OR OLD.hints IS NOT NEW.hints BEGIN
-  UPDATE agg_rule_items SET n = n - 1 WHERE batch = OLD.batch
-    AND rule IN (SELECT json_extract(value, '$.rule') FROM json_each(OLD.hints));
   INSERT INTO agg_rule_items (batch, rule, n)
-    SELECT NEW.batch, rule, 1 FROM (SELECT DISTINCT json_extract(value, '$.rule') AS rule FROM json_each(NEW.hints))
-    WHERE rule IS NOT NULL
+    SELECT DISTINCT OLD.batch, f.value, -1 FROM json_each(OLD.hints) h, json_each(h.value) f WHERE f.key = 'rule'
+    ON CONFLICT DO UPDATE SET n = n - 1;
+  INSERT INTO agg_rule_items (batch, rule, n)
+    SELECT DISTINCT NEW.batch, f.value, 1 FROM json_each(NEW.hints) h, json_each(h.value) f WHERE f.key = 'rule'
     ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 
@@ -272,50 +272,22 @@ WHEN OLD.decision IS NOT NULL AND OLD.status IN ('accepted', 'edited', 'rejected
     ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
--- Decisions. A human decision gets its batch and the rules shown when a writer did not set them, then counts for its
--- reviewer, marks the reviewer-day for an active-time refresh, and may complete a double-review pair.
-CREATE TRIGGER agg_decision_insert AFTER INSERT ON decisions
-WHEN NEW.reviewer != 'auto' AND NEW.verdict IN ('accepted', 'edited', 'rejected', 'skipped') BEGIN
-  UPDATE decisions SET
-    batch = coalesce(NEW.batch, (SELECT batch FROM items WHERE seq = NEW.seq)),
-    rules = coalesce(NEW.rules, (SELECT json_group_array(DISTINCT json_extract(h.value, '$.rule'))
-      FROM items i, json_each(i.hints) h WHERE i.seq = NEW.seq AND json_extract(h.value, '$.rule') IS NOT NULL))
-  WHERE id = NEW.id AND (NEW.batch IS NULL OR NEW.rules IS NULL);
-  INSERT INTO agg_reviewer (batch, day, reviewer, verdict, hinted, n, ms, edits, edit_chars)
-    SELECT coalesce(d.batch, ''), (d.ended_at + m.day_offset_ms) / 86400000, d.reviewer, d.verdict,
-      coalesce(json_array_length(d.rules), 0) > 0, 1, CAST(round(max(d.seconds, 0) * 1000) AS INTEGER),
-      d.edit_size IS NOT NULL, coalesce(d.edit_size, 0)
-    FROM decisions d, agg_meta m WHERE d.id = NEW.id AND d.undone_at IS NULL
-    ON CONFLICT DO UPDATE SET n = n + excluded.n, ms = ms + excluded.ms, edits = edits + excluded.edits,
-      edit_chars = edit_chars + excluded.edit_chars;
-  INSERT OR IGNORE INTO agg_dirty (reviewer, day)
-    SELECT NEW.reviewer, (NEW.ended_at + m.day_offset_ms) / 86400000 FROM agg_meta m WHERE NEW.undone_at IS NULL;
-  DELETE FROM review_pairs WHERE seq = NEW.seq AND revision = NEW.revision
-    AND NEW.verdict IN ('accepted', 'edited', 'rejected');
-  INSERT INTO review_pairs (seq, revision, batch, day, r1, v1, r2, v2)
-    SELECT a.seq, a.revision, coalesce(a.batch, ''), (b.ended_at + m.day_offset_ms) / 86400000, a.reviewer,
-      a.verdict, b.reviewer, b.verdict
-    FROM decisions a, decisions b, agg_meta m
-    WHERE NEW.verdict IN ('accepted', 'edited', 'rejected')
-      AND a.id = (SELECT min(id) FROM decisions WHERE seq = NEW.seq AND revision = NEW.revision
-        AND undone_at IS NULL AND reviewer != 'auto' AND verdict IN ('accepted', 'edited', 'rejected'))
-      AND b.id = (SELECT min(id) FROM decisions WHERE seq = NEW.seq AND revision = NEW.revision
-        AND undone_at IS NULL AND reviewer NOT IN ('auto', a.reviewer) AND verdict IN ('accepted', 'edited', 'rejected'));
-END;
-
+-- An undo takes a decision's counts away (and a redo, setting undone_at back to NULL, would add them again); the
+-- pair statements are those of countDecision in store/dashboard.go.
 CREATE TRIGGER agg_decision_undo AFTER UPDATE OF undone_at ON decisions
 WHEN (OLD.undone_at IS NULL) != (NEW.undone_at IS NULL)
   AND NEW.reviewer != 'auto' AND NEW.verdict IN ('accepted', 'edited', 'rejected', 'skipped') BEGIN
   INSERT INTO agg_reviewer (batch, day, reviewer, verdict, hinted, n, ms, edits, edit_chars)
     SELECT coalesce(d.batch, ''), (d.ended_at + m.day_offset_ms) / 86400000, d.reviewer, d.verdict,
-      coalesce(json_array_length(d.rules), 0) > 0, s.sign, s.sign * CAST(round(max(d.seconds, 0) * 1000) AS INTEGER),
+      (d.rules IS NOT NULL AND d.rules != '[]'), s.sign, s.sign * CAST(CASE WHEN d.seconds > 0 THEN d.seconds * 1000 + 0.5 ELSE 0 END AS INTEGER),
       s.sign * (d.edit_size IS NOT NULL), s.sign * coalesce(d.edit_size, 0)
     FROM decisions d, agg_meta m, (SELECT CASE WHEN NEW.undone_at IS NULL THEN 1 ELSE -1 END AS sign) s
     WHERE d.id = NEW.id
     ON CONFLICT DO UPDATE SET n = n + excluded.n, ms = ms + excluded.ms, edits = edits + excluded.edits,
       edit_chars = edit_chars + excluded.edit_chars;
-  INSERT OR IGNORE INTO agg_dirty (reviewer, day)
-    SELECT NEW.reviewer, (NEW.ended_at + m.day_offset_ms) / 86400000 FROM agg_meta m;
+  INSERT INTO agg_dirty (reviewer, day)
+    SELECT NEW.reviewer, (NEW.ended_at + m.day_offset_ms) / 86400000 FROM agg_meta m WHERE true
+    ON CONFLICT DO NOTHING;
   DELETE FROM review_pairs WHERE seq = NEW.seq AND revision = NEW.revision
     AND NEW.verdict IN ('accepted', 'edited', 'rejected');
   INSERT INTO review_pairs (seq, revision, batch, day, r1, v1, r2, v2)
@@ -338,7 +310,8 @@ WHEN (SELECT stale FROM agg_meta) = 0 AND (OLD.seq != NEW.seq OR OLD.revision !=
   OR OLD.seconds != NEW.seconds OR OLD.checks != NEW.checks
   OR (OLD.batch IS NOT NULL AND OLD.batch IS NOT NEW.batch) OR (OLD.rules IS NOT NULL AND OLD.rules IS NOT NEW.rules)
   OR OLD.edit_size IS NOT NEW.edit_size) BEGIN
-  SELECT RAISE(ABORT, 'decisions are history: only undone_at may change once a decision is written');
+  -- FAIL, not ABORT: see the note on statement journals above; the refused update changes nothing either way.
+  SELECT RAISE(FAIL, 'decisions are history: only undone_at may change once a decision is written');
 END;
 
 CREATE TRIGGER review_pairs_insert AFTER INSERT ON review_pairs BEGIN
