@@ -53,7 +53,8 @@ same UI to browsers, for example on a machine without a display.`,
 	pf.StringVar(&g.user, "user", defaultUser(), "who you are in solo mode: recorded on every decision")
 	pf.StringVar(&g.rules, "rules", "", "hint rules file (JSON) replacing the built-in rules; see docs/rules.md")
 	pf.BoolVar(&g.debug, "debug", false, "log debug messages")
-	root.AddCommand(importCommand(g), hintsCommand(g), statsCommand(g), serveCommand(g), demoCommand(g), usersCommand(g))
+	root.AddCommand(importCommand(g), hintsCommand(g), statsCommand(g), reportCommand(g), serveCommand(g),
+		demoCommand(g), usersCommand(g))
 	return root
 }
 
