@@ -599,10 +599,23 @@ func reviewersPanel(c *store.DashboardCounts) ReviewersPanel {
 			a.unhintedChanged += changed
 		}
 	}
-	var all []review.VerdictPair
+	// Agreement takes one pair per item; each reviewer's pairs put their own verdict first.
+	total, per := 0, map[string]int{}
+	for _, pc := range c.Pairs {
+		total += pc.N
+		per[pc.R1] += pc.N
+		per[pc.R2] += pc.N
+	}
+	all := make([]review.VerdictPair, 0, total)
+	mine := map[string][]review.VerdictPair{}
+	for name, n := range per {
+		mine[name] = make([]review.VerdictPair, 0, n)
+	}
 	for _, pc := range c.Pairs {
 		for range pc.N {
 			all = append(all, review.VerdictPair{First: pc.V1, Second: pc.V2})
+			mine[pc.R1] = append(mine[pc.R1], review.VerdictPair{First: pc.V1, Second: pc.V2})
+			mine[pc.R2] = append(mine[pc.R2], review.VerdictPair{First: pc.V2, Second: pc.V1})
 		}
 	}
 	p := ReviewersPanel{Reviewers: []ReviewerRow{}, Agreement: review.Agreement(all)}
@@ -632,18 +645,7 @@ func reviewersPanel(c *store.DashboardCounts) ReviewersPanel {
 		st.HintFollowed = review.NewProportion(a.hintedChanged, a.hinted)
 		st.UnhintedChanged = review.NewProportion(a.unhintedChanged, a.unhinted)
 
-		var mine []review.VerdictPair
-		for _, pc := range c.Pairs {
-			for range pc.N {
-				switch name {
-				case pc.R1:
-					mine = append(mine, review.VerdictPair{First: pc.V1, Second: pc.V2})
-				case pc.R2:
-					mine = append(mine, review.VerdictPair{First: pc.V2, Second: pc.V1})
-				}
-			}
-		}
-		p.Reviewers = append(p.Reviewers, ReviewerRow{ReviewerStats: st, AgreementWithOthers: review.Agreement(mine)})
+		p.Reviewers = append(p.Reviewers, ReviewerRow{ReviewerStats: st, AgreementWithOthers: review.Agreement(mine[name])})
 
 		p.Team.Decisions += st.Decisions
 		p.Team.Reviewed += st.Yield.Reviewed

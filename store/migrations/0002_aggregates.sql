@@ -24,13 +24,14 @@ ALTER TABLE decisions ADD COLUMN batch TEXT;
 ALTER TABLE decisions ADD COLUMN rules TEXT;
 ALTER TABLE decisions ADD COLUMN edit_size INTEGER;
 
--- Indexes for the per-reviewer medians (the middle row of an index range) and for active time per reviewer-day,
--- leaving out the auto-discards, which an import may write by the hundred thousand.
-CREATE INDEX decisions_reviewer_verdict_seconds ON decisions(reviewer, verdict, seconds, ended_at, batch)
+-- Indexes for the per-reviewer medians (the middle row of an index range; every column a median query reads is in
+-- its index, undone_at included, so that the walk never reads the table) and for active time per reviewer-day. They
+-- leave out the auto-discards, which an import may write by the hundred thousand.
+CREATE INDEX decisions_reviewer_verdict_seconds ON decisions(reviewer, verdict, seconds, ended_at, batch, undone_at)
   WHERE undone_at IS NULL AND reviewer != 'auto';
-CREATE INDEX decisions_reviewer_reviewed_seconds ON decisions(reviewer, seconds, ended_at, batch)
+CREATE INDEX decisions_reviewer_reviewed_seconds ON decisions(reviewer, seconds, ended_at, batch, undone_at, verdict)
   WHERE undone_at IS NULL AND verdict IN ('accepted', 'edited', 'rejected');
-CREATE INDEX decisions_reviewer_edit_size ON decisions(reviewer, edit_size, ended_at, batch)
+CREATE INDEX decisions_reviewer_edit_size ON decisions(reviewer, edit_size, ended_at, batch, undone_at, verdict)
   WHERE undone_at IS NULL AND verdict = 'edited' AND edit_size IS NOT NULL;
 CREATE INDEX decisions_reviewer_ended ON decisions(reviewer, ended_at) WHERE reviewer != 'auto';
 
@@ -157,6 +158,21 @@ CREATE TABLE agg_pairs (
   n     INTEGER,
   PRIMARY KEY (batch, day, r1, r2, v1, v2)
 ) WITHOUT ROWID;
+
+-- Each dashboard slice is a GROUP BY over a count table; SQLite sorts to group unless an index gives the order, and
+-- sorting tens of thousands of rows per slice added up to most of the dashboard's time. These covering indexes, one
+-- per slice, let every GROUP BY read in order; with a batch filter the primary key's range is used instead.
+CREATE INDEX agg_score_by_score ON agg_score(score, band, verdict, batch, day, n);
+CREATE INDEX agg_source_by_day ON agg_source(day, verdict, batch, n);
+CREATE INDEX agg_source_by_generator ON agg_source(generator, verdict, batch, day, n);
+CREATE INDEX agg_source_by_judge ON agg_source(judge, verdict, batch, day, n);
+CREATE INDEX agg_source_by_prompt ON agg_source(prompt_version, verdict, batch, day, n);
+CREATE INDEX agg_source_by_reviewer ON agg_source(reviewer, verdict, batch, day, n);
+CREATE INDEX agg_criterion_by_points ON agg_criterion(criterion, points, checked, verdict, batch, day, n);
+CREATE INDEX agg_rule_by_rule ON agg_rule(rule, verdict, batch, day, n);
+CREATE INDEX agg_reviewer_by_reviewer ON agg_reviewer(reviewer, verdict, hinted, batch, day, n, ms, edits, edit_chars);
+CREATE INDEX agg_reviewer_by_day ON agg_reviewer(day, verdict, batch, n);
+CREATE INDEX agg_pairs_by_pair ON agg_pairs(r1, v1, r2, v2, batch, day, n);
 
 -- There are no triggers on INSERT into items or decisions: with foreign keys on, any such trigger makes SQLite
 -- check the foreign keys of every inserted row the slow way and keep a statement journal (a copy of every page the
