@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -57,8 +58,19 @@ func (f *dashboardFlags) query(cmd *cobra.Command) app.DashboardQuery {
 	return q
 }
 
+// parseOffset reads a UTC offset written ±hh:mm.
+func parseOffset(s string) (time.Duration, error) {
+	t, err := time.Parse("-07:00", s)
+	if err != nil {
+		return 0, review.Errorf(review.Invalid, "--day-zone %q is not a UTC offset such as +09:00", s)
+	}
+	_, off := t.Zone()
+	return time.Duration(off) * time.Second, nil
+}
+
 func statsCommand(g *globals) *cobra.Command {
-	var asJSON bool
+	var asJSON, rebuild bool
+	var dayZone string
 	var flags dashboardFlags
 	cmd := &cobra.Command{
 		Use:   "stats",
@@ -69,7 +81,7 @@ imported population; reviewers; hint rules; and the cost of three set-ups. --jso
 dashboard, the same JSON as GET /api/dashboard, for scripts. "reviewdesk report" writes them as a document.
 
 Yield, calibration and the population estimate count each item's current decision; --from and --to pick
-decisions by the day they were made.`,
+decisions by the day they were made, in the database's day zone (--day-zone changes it).`,
 		Example: `  reviewdesk stats
   reviewdesk stats --batch 2025-11-a --from 2025-11-01 --to 2025-11-30
   reviewdesk stats --json --population 3000000 --wage 1400 | jq .cost`,
@@ -80,6 +92,20 @@ decisions by the day they were made.`,
 				return err
 			}
 			defer st.Close()
+			switch {
+			case dayZone != "":
+				off, err := parseOffset(dayZone)
+				if err != nil {
+					return err
+				}
+				if err := st.SetDayOffset(cmd.Context(), off); err != nil {
+					return err
+				}
+			case rebuild:
+				if err := st.RebuildAggregates(cmd.Context()); err != nil {
+					return err
+				}
+			}
 			d, err := svc.Dashboard(cmd.Context(), flags.query(cmd))
 			if err != nil {
 				return err
@@ -93,6 +119,10 @@ decisions by the day they were made.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print every number as JSON (the same as GET /api/dashboard)")
+	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "first recompute the dashboard's counts from the items and decisions "+
+		"(a repair: they are kept current as decisions are saved)")
+	cmd.Flags().StringVar(&dayZone, "day-zone", "", "first set the UTC offset whose calendar days the dashboard counts in "+
+		"(such as +09:00; fixed when the database was created) and recompute the counts")
 	flags.register(cmd)
 	return cmd
 }

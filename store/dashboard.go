@@ -817,8 +817,8 @@ func medians(ctx context.Context, tx *sql.Tx, f DashboardFilter, offset int64, c
 			return 0, err
 		}
 		if len(vals) != take {
-			return 0, fmt.Errorf("median: found %d middle rows of %d, want %d: the counts do not match the decisions; "+
-				"run a rebuild of the dashboard counts", len(vals), count, take)
+			return 0, fmt.Errorf("median: found %d middle rows of %d, want %d: the dashboard counts do not match the "+
+				"decisions; recompute them with reviewdesk stats --rebuild", len(vals), count, take)
 		}
 		return review.Median(vals), nil
 	}

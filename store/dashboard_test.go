@@ -461,3 +461,36 @@ func TestParseDay(t *testing.T) {
 		})
 	}
 }
+
+// TestSetDayOffset moves the day boundary: a decision at 23:30 UTC is on the next day in Japan.
+func TestSetDayOffset(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "zone.db"), Options{DayZone: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	it := handItem(1, "b", 9, false)
+	importItems(t, s, review.Rubric{}, it)
+	decide(t, s, it.ID, "sato", review.Accepted, time.Date(2026, 11, 2, 23, 30, 0, 0, time.UTC), 10, "", nil)
+	days := func() string {
+		t.Helper()
+		c, err := s.DashboardCounts(ctx, DashboardFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(c.DayOffset, c.Slices["day"], c.ReviewerDays, c.ActiveDays)
+	}
+	if got, want := days(), "0s [{2026-11-02 accepted 1}] [{2026-11-02 accepted 1}] map[2026-11-02:10000]"; got != want {
+		t.Fatalf("UTC days: %s, want %s", got, want)
+	}
+	if err := s.SetDayOffset(ctx, 9*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := days(), "9h0m0s [{2026-11-03 accepted 1}] [{2026-11-03 accepted 1}] map[2026-11-03:10000]"; got != want {
+		t.Fatalf("Japanese days: %s, want %s", got, want)
+	}
+	if err := s.SetDayOffset(ctx, 90*time.Second); review.ErrorCode(err) != review.Invalid {
+		t.Fatalf("an offset of 90 s: %v", err)
+	}
+}
