@@ -46,18 +46,18 @@ type Import struct {
 	decisions *decisionCounter
 }
 
-// The writes to items and decisions say OR FAIL: tables with triggers (the dashboard counts of migration 0002) make
-// SQLite keep a statement journal for every ABORT statement, a copy of each page the statement touches, which costs
-// more than the triggers themselves. FAIL needs no journal, and any failure rolls the whole import back anyway.
+// The updates of items say OR FAIL: they fire the dashboard's triggers (migration 0002), and a statement that fires
+// triggers and may ABORT makes SQLite keep a statement journal, a copy of every page the statement touches. FAIL
+// needs none, and any failure rolls the whole import back anyway.
 var importStatements = map[string]string{
 	"seen":     `INSERT OR IGNORE INTO temp.import_seen(id) VALUES (?)`,
 	"lookup":   `SELECT seq, content_hash, revision, status, summary, scores, score FROM items WHERE id = ?`,
-	"insert":   `INSERT OR FAIL INTO items (id, company, summary, scores, score, max_score, band, generator, judge, prompt_version, batch, meta, content_hash, source_sha256, revision, version, status, hints, hint_count, rules_version, sample_key, import, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,'pending',?,?,?,?,?,?,?)`,
+	"insert":   `INSERT INTO items (id, company, summary, scores, score, max_score, band, generator, judge, prompt_version, batch, meta, content_hash, source_sha256, revision, version, status, hints, hint_count, rules_version, sample_key, import, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,'pending',?,?,?,?,?,?,?)`,
 	"source":   `INSERT INTO sources (seq, text) VALUES (?, ?)`,
 	"hint":     `INSERT OR IGNORE INTO item_hints (rule, seq) VALUES (?, ?)`,
 	"score":    `INSERT OR IGNORE INTO item_scores (criterion, points, seq) VALUES (?, ?, ?)`,
 	"fts":      `INSERT INTO item_fts (docid, body) VALUES (?, ?)`,
-	"decision": `INSERT OR FAIL INTO decisions (seq, revision, verdict, final_text, reasons, checks, comment, reviewer, started_at, ended_at, seconds, rules_version) VALUES (?,?,?,?,'[]','{}','',?,?,?,0,?)`,
+	"decision": `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks, comment, reviewer, started_at, ended_at, seconds, rules_version) VALUES (?,?,?,?,'[]','{}','',?,?,?,0,?)`,
 	"discard":  `UPDATE OR FAIL items SET status = 'auto_discarded', decision = ?, version = version + 1 WHERE seq = ?`,
 }
 
@@ -366,7 +366,7 @@ func (im *Import) PutDecision(d review.Decision) error {
 	if err != nil {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}
-	res, err := im.tx.ExecContext(im.ctx, `INSERT OR FAIL INTO decisions (seq, revision, verdict, final_text, reasons, checks,
+	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks,
 		comment, reviewer, started_at, ended_at, seconds, rules_version, undone_at, edit_size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		seq, revision, string(d.Verdict), d.FinalText, string(reasons), string(checks), d.Comment, d.Reviewer,
 		millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, undone, size)
