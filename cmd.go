@@ -61,8 +61,8 @@ same UI to browsers, for example on a machine without a display.`,
 	pf.BoolVar(&g.debug, "debug", false, "log debug messages")
 	root.Flags().StringVar(&g.server, "server", "", "open the window on a team server (URL of `reviewdesk serve`) instead of a local database")
 	g.llm.register(pf)
-	root.AddCommand(importCommand(g), hintsCommand(g), statsCommand(g), serveCommand(g), demoCommand(g), usersCommand(g),
-		judgeCommand(g), backupCommand(g), restoreCommand(g), exportCommand(g))
+	root.AddCommand(importCommand(g), hintsCommand(g), statsCommand(g), reportCommand(g), serveCommand(g), demoCommand(g),
+		usersCommand(g), judgeCommand(g), backupCommand(g), restoreCommand(g), exportCommand(g))
 	return root
 }
 

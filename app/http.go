@@ -61,6 +61,8 @@ func (s *Service) routes() []route {
 		{"GET /api/decisions/mine", review.RoleReviewer, s.handleMyDecisions, 0},
 		{"POST /api/hints", review.RoleReviewer, s.handleHints, 0},
 		{"GET /api/stats", review.RoleSupervisor, s.handleStats, 0},
+		{"GET /api/dashboard", review.RoleSupervisor, s.handleDashboard, 0},
+		{"GET /api/report", review.RoleSupervisor, s.handleReport, 0},
 		{"GET /api/jobs/{id}", review.RoleReviewer, s.handleJob, 0},
 		{"POST /api/jobs/{id}/cancel", review.RoleSupervisor, s.handleCancelJob, 0},
 		{"GET /api/audit", review.RoleSupervisor, s.handleAudit, 0},

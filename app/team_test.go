@@ -60,6 +60,8 @@ var endpointRoles = map[string]review.Role{
 	"PUT /api/settings/overlap":     review.RoleSupervisor,
 	"POST /api/imports":             review.RoleSupervisor,
 	"GET /api/adjudication":         review.RoleSupervisor,
+	"GET /api/dashboard":            review.RoleSupervisor,
+	"GET /api/report":               review.RoleSupervisor,
 	"GET /api/rules":                review.RoleReviewer,
 	"PUT /api/rules":                review.RoleSupervisor,
 	"GET /api/llm":                  review.RoleReviewer,

@@ -131,14 +131,21 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 		if len(d.Checks) > 0 {
 			checks, _ = json.Marshal(d.Checks)
 		}
+		editSize, err := editSize(ctx, tx, st.seq, d)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks,
-			comment, reviewer, started_at, ended_at, seconds, rules_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+			comment, reviewer, started_at, ended_at, seconds, rules_version, edit_size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			st.seq, st.revision, string(d.Verdict), d.FinalText, string(reasons), string(checks), d.Comment, d.Reviewer,
-			millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion)
+			millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, editSize)
 		if err != nil {
 			return err
 		}
 		if d.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := countDecision(ctx, tx, d.ID); err != nil {
 			return err
 		}
 		d.Revision = st.revision
@@ -170,6 +177,19 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 		return d, fmt.Errorf("save decision on %s: %w", d.ItemID, err)
 	}
 	return d, nil
+}
+
+// editSize is the number of characters an edit changed in the item's current summary, for the dashboard; nil for
+// other verdicts.
+func editSize(ctx context.Context, q querier, seq int64, d review.Decision) (any, error) {
+	if d.Verdict != review.Edited {
+		return nil, nil
+	}
+	var summary string
+	if err := q.QueryRowContext(ctx, `SELECT summary FROM items WHERE seq = ?`, seq).Scan(&summary); err != nil {
+		return nil, err
+	}
+	return review.EditDistance(summary, d.FinalText), nil
 }
 
 func nullable(n sql.NullInt64) any {

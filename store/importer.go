@@ -46,14 +46,21 @@ type Import struct {
 	stmts  map[string]*sql.Stmt
 	// multi holds multi-row INSERT statements by table and row count.
 	multi map[string]*sql.Stmt
+	// added counts the new items for the dashboard; decisions counts the decisions carried in.
+	added     itemCounts
+	decisions *decisionCounter
 }
+
+// The updates of items say OR FAIL: they fire the dashboard's triggers (migration 0007), and a statement that fires
+// triggers and may ABORT makes SQLite keep a statement journal, a copy of every page the statement touches. FAIL
+// needs none, and any failure rolls the whole import back anyway.
 
 var importStatements = map[string]string{
 	"lookup":    `SELECT seq, content_hash, revision, status, summary, scores, score, import FROM items WHERE id = ?`,
-	"seen":      `UPDATE items SET import = ? WHERE seq = ?`,
+	"seen":      `UPDATE OR FAIL items SET import = ? WHERE seq = ?`,
 	"fts":       `INSERT OR IGNORE INTO fts_pending (seq) VALUES (?)`,
 	"decision":  `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks, comment, reviewer, started_at, ended_at, seconds, rules_version) VALUES (?,?,?,?,'[]','{}','',?,?,?,0,?)`,
-	"discard":   `UPDATE items SET status = 'auto_discarded', decision = ?, version = version + 1 WHERE seq = ?`,
+	"discard":   `UPDATE OR FAIL items SET status = 'auto_discarded', decision = ?, version = version + 1 WHERE seq = ?`,
 	"delHints":  `DELETE FROM item_hints WHERE seq = ?`,
 	"delScores": `DELETE FROM item_scores WHERE seq = ?`,
 	"source":    `UPDATE sources SET text = ? WHERE seq = ?`,
@@ -191,6 +198,7 @@ func (im *Import) putChunk(chunk []Prepared, outcomes []Outcome, errs []error) e
 		}
 		delete(seqs, p.Item.ID) // a second row with this id in the chunk was refused by the insert: it is a duplicate
 		added[i] = seq
+		im.added.add(p.Item.Batch, review.Band(p.Item.Score, im.maxScore(p.Item)), review.Pending, p.Hints)
 		pending = append(pending, seq)
 		outcomes[i] = Added
 		im.counts.Added++
@@ -316,7 +324,7 @@ func (im *Import) putExisting(p *Prepared) (Outcome, error) {
 	decided := !review.Status(status).Open()
 	revision++
 	max := im.maxScore(it)
-	if _, err := tx.ExecContext(im.ctx, `UPDATE items SET company = ?, summary = ?, scores = ?, score = ?, max_score = ?,
+	if _, err := tx.ExecContext(im.ctx, `UPDATE OR FAIL items SET company = ?, summary = ?, scores = ?, score = ?, max_score = ?,
 		band = ?, generator = ?, judge = ?, prompt_version = ?, batch = ?, meta = ?, content_hash = ?, source_sha256 = ?,
 		revision = ?, version = version + 1, hints = ?, hint_count = ?, rules_version = ?, changed = ?, import = ?,
 		imported_at = ?, updated_at = ? WHERE seq = ?`,
@@ -447,6 +455,16 @@ func (im *Import) Commit(actor string) (ImportCounts, error) {
 		im.tx.Rollback()
 		return c, err
 	}
+	if err := im.added.write(im.ctx, im.tx); err != nil {
+		im.tx.Rollback()
+		return c, fmt.Errorf("commit import: %w", err)
+	}
+	// Decisions carried in by an import can touch thousands of reviewer-days; working out their active time now
+	// keeps the first dashboard after a large import fast.
+	if err := refreshActive(im.ctx, im.tx); err != nil {
+		im.tx.Rollback()
+		return c, fmt.Errorf("commit import: %w", err)
+	}
 	if err := im.tx.Commit(); err != nil {
 		return c, fmt.Errorf("commit import: %w", err)
 	}
@@ -471,6 +489,10 @@ func (im *Import) closeStmts() {
 		st.Close()
 	}
 	im.stmts, im.multi = nil, nil
+	if im.decisions != nil {
+		im.decisions.close()
+		im.decisions = nil
+	}
 }
 
 // PutDecision records a decision made elsewhere (a demo dataset, decisions carried over from another tool) on an
@@ -493,18 +515,30 @@ func (im *Import) PutDecision(d review.Decision, double bool) error {
 	if d.UndoneAt != nil {
 		undone = millis(*d.UndoneAt)
 	}
-	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks,
-		comment, reviewer, started_at, ended_at, seconds, rules_version, undone_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		st.seq, st.revision, string(d.Verdict), d.FinalText, string(reasons), string(checks), d.Comment, d.Reviewer,
-		millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, undone)
+	size, err := editSize(im.ctx, im.tx, st.seq, d)
 	if err != nil {
+		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
+	}
+	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks,
+		comment, reviewer, started_at, ended_at, seconds, rules_version, undone_at, edit_size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		st.seq, st.revision, string(d.Verdict), d.FinalText, string(reasons), string(checks), d.Comment, d.Reviewer,
+		millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, undone, size)
+	if err != nil {
+		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
+	}
+	if d.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	if im.decisions == nil {
+		if im.decisions, err = prepareDecisionCounter(im.ctx, im.tx); err != nil {
+			return err
+		}
+	}
+	if err := im.decisions.count(im.ctx, d.ID); err != nil {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}
 	if d.UndoneAt != nil {
 		return nil
-	}
-	if d.ID, err = res.LastInsertId(); err != nil {
-		return err
 	}
 	status, current, err := moveOverlap(im.ctx, im.tx, st, d, double)
 	if err != nil {
@@ -514,7 +548,7 @@ func (im *Import) PutDecision(d review.Decision, double bool) error {
 	if d.Verdict == review.Skipped {
 		skippedAt = millis(d.EndedAt)
 	}
-	if _, err := im.tx.ExecContext(im.ctx, `UPDATE items SET status = ?, decision = ?, version = version + 1,
+	if _, err := im.tx.ExecContext(im.ctx, `UPDATE OR FAIL items SET status = ?, decision = ?, version = version + 1,
 		skipped_at = ?, updated_at = ? WHERE seq = ?`, string(status), current, skippedAt, millis(d.EndedAt), st.seq); err != nil {
 		return fmt.Errorf("import decision on %s: %w", d.ItemID, err)
 	}

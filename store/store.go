@@ -40,6 +40,9 @@ type Options struct {
 	Now func() time.Time
 	// ReadConns bounds the read pool; 0 means 4.
 	ReadConns int
+	// DayZone is the time zone whose calendar days the dashboard counts in, fixed when the database is created
+	// (or migrated to schema 2); nil means time.Local. Store.SetDayOffset changes it later.
+	DayZone *time.Location
 }
 
 // Open opens (creating if needed) the database at path and brings its schema up to date. A database written by a
@@ -66,6 +69,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
 		return nil, err
+	}
+	if err := s.ensureAggregates(ctx, opts.DayZone); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	read, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {

@@ -31,7 +31,7 @@ func openTest(t *testing.T) (*Store, *clock) {
 func testItem(i int, score float64) review.Item {
 	return review.Item{
 		ID: fmt.Sprintf("10000000000%02d", i), Company: fmt.Sprintf("株式会社テスト%d", i),
-		Source:  "株式会社テストは東京都で業務用ソフトウェアを開発しています。",
+		Source:  fmt.Sprintf("株式会社テスト%dは東京都で業務用ソフトウェアを開発しています。", i),
 		Summary: fmt.Sprintf("株式会社テスト%dは、東京都に本社を置くソフトウェア開発会社です。", i),
 		Scores:  map[string]float64{"business": score / 2, "third_person": score / 2}, Score: score, MaxScore: 10,
 		Batch: "b1", Generator: "gen", Judge: "judge", PromptVersion: "v1",
