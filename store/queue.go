@@ -117,8 +117,8 @@ func (s *Store) next(ctx context.Context, tx *sql.Tx, reviewer string, policy re
 	return 0, review.Errorf(review.NotFound, "the queue is empty: every item is decided or held by another reviewer")
 }
 
-// bandCache keeps per-band counts for stratified sampling. Counting a million items costs about a tenth of a second,
-// too much for every claim; a few seconds of staleness only shifts which band is sampled next.
+// bandCache keeps per-band counts for stratified sampling between refreshes from the count table; a few seconds of
+// staleness only shifts which band is sampled next.
 type bandCache struct {
 	mu    sync.Mutex
 	at    time.Time
@@ -135,8 +135,8 @@ func (s *Store) bandCounts(ctx context.Context, q querier) ([]review.BandCount, 
 		copy(out, s.bands.bands)
 		return out, nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT band,
-		sum(status IN ('accepted', 'edited', 'rejected')), sum(status = 'pending') FROM items GROUP BY band ORDER BY band`)
+	rows, err := q.QueryContext(ctx, `SELECT band, sum(CASE WHEN status IN ('accepted', 'edited', 'rejected') THEN n ELSE 0 END),
+		sum(CASE WHEN status = 'pending' THEN n ELSE 0 END) FROM agg_items GROUP BY band ORDER BY band`)
 	if err != nil {
 		return nil, fmt.Errorf("count bands: %w", err)
 	}

@@ -8,9 +8,10 @@ import (
 	"reviewdesk/review"
 )
 
-// StatusCounts counts items by status.
+// StatusCounts counts items by status, from the dashboard's count table (kept in the same transactions as the
+// items), so that it costs the same at a million items as at a thousand.
 func (s *Store) StatusCounts(ctx context.Context) (map[review.Status]int, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT status, count(*) FROM items GROUP BY status`)
+	rows, err := s.read.QueryContext(ctx, `SELECT status, sum(n) FROM agg_items GROUP BY status`)
 	if err != nil {
 		return nil, fmt.Errorf("count statuses: %w", err)
 	}
@@ -35,24 +36,6 @@ type BandStatus struct {
 	Band   int
 	Status review.Status
 	Count  int
-}
-
-// BandStatusCounts counts items by score band and status, the raw material of per-band yield.
-func (s *Store) BandStatusCounts(ctx context.Context) ([]BandStatus, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT band, status, count(*) FROM items GROUP BY band, status ORDER BY band`)
-	if err != nil {
-		return nil, fmt.Errorf("count bands: %w", err)
-	}
-	defer rows.Close()
-	var out []BandStatus
-	for rows.Next() {
-		var b BandStatus
-		if err := rows.Scan(&b.Band, &b.Status, &b.Count); err != nil {
-			return nil, fmt.Errorf("count bands: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
 }
 
 // ReviewerActivity is what one reviewer did in a time window.
