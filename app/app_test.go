@@ -21,7 +21,7 @@ import (
 )
 
 // testService opens a service on a new database holding n items with falling scores.
-func testService(t *testing.T, n int) *Service {
+func testService(t testing.TB, n int) *Service {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "app.db"), store.Options{})

@@ -38,7 +38,7 @@ func appendAudit(ctx context.Context, x execer, at int64, actor, action, target 
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
-	if _, err := x.ExecContext(ctx, `INSERT INTO audit (at, actor, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)`,
+	if _, err := x.ExecContext(ctx, qAudit,
 		at, actor, action, target, b, a); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
@@ -82,3 +82,5 @@ func (s *Store) AuditLog(ctx context.Context, beforeID int64, limit int) ([]Audi
 	}
 	return out, rows.Err()
 }
+
+const qAudit = `INSERT INTO audit (at, actor, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)`

@@ -44,7 +44,7 @@ func (s *Store) ensureAggregates(ctx context.Context, zone *time.Location) error
 	if offset.Valid && !stale {
 		return nil
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *wtx) error {
 		if !offset.Valid {
 			if zone == nil {
 				zone = time.Local
@@ -73,7 +73,7 @@ func (s *Store) SetDayOffset(ctx context.Context, offset time.Duration) error {
 	if offset%time.Minute != 0 || offset < -14*time.Hour || offset > 14*time.Hour {
 		return review.Errorf(review.Invalid, "day zone offset %s must be whole minutes between -14h and +14h", offset)
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE agg_meta SET day_offset_ms = ?`, offset.Milliseconds()); err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Store) SetDayOffset(ctx context.Context, offset time.Duration) error {
 // RebuildAggregates recomputes every dashboard count from the items and decisions. The triggers keep the counts
 // current, so this is a repair tool, and the check the tests make against the triggers.
 func (s *Store) RebuildAggregates(ctx context.Context) error {
-	if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.rebuildAggregates(ctx, tx) }); err != nil {
+	if err := s.inTx(ctx, func(tx *wtx) error { return s.rebuildAggregates(ctx, tx) }); err != nil {
 		return fmt.Errorf("rebuild dashboard counts: %w", err)
 	}
 	return nil
@@ -230,7 +230,7 @@ func (c *decisionCounter) close() {
 }
 
 // countDecision counts one new decision in the dashboard counts, in the transaction that wrote it.
-func countDecision(ctx context.Context, tx *sql.Tx, id int64) error {
+func countDecision(ctx context.Context, tx txer, id int64) error {
 	for _, q := range countDecisionStatements {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return fmt.Errorf("count decision %d: %w", id, err)
@@ -269,7 +269,7 @@ func (c *itemCounts) add(batch string, band int, status review.Status, hints []r
 }
 
 // write adds the counts to the count tables.
-func (c *itemCounts) write(ctx context.Context, tx *sql.Tx) error {
+func (c *itemCounts) write(ctx context.Context, tx txer) error {
 	for k, n := range c.items {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO agg_items (batch, band, status, n) VALUES (?, ?, ?, ?)
 			ON CONFLICT DO UPDATE SET n = n + excluded.n`, k.batch, k.band, string(k.status), n); err != nil {
@@ -286,7 +286,7 @@ func (c *itemCounts) write(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-func (s *Store) rebuildAggregates(ctx context.Context, tx *sql.Tx) error {
+func (s *Store) rebuildAggregates(ctx context.Context, tx txer) error {
 	// Stale lifts the guard on decision columns while the missing ones are filled in.
 	if _, err := tx.ExecContext(ctx, `UPDATE agg_meta SET stale = 1`); err != nil {
 		return err
@@ -308,7 +308,7 @@ func (s *Store) rebuildAggregates(ctx context.Context, tx *sql.Tx) error {
 
 // fillDecisions gives decisions written before migration 0002 what later ones carry: their batch, the hint rules
 // shown (known only for decisions on the item's current revision; older ones count as shown none) and edit sizes.
-func fillDecisions(ctx context.Context, tx *sql.Tx) error {
+func fillDecisions(ctx context.Context, tx txer) error {
 	for _, q := range []string{
 		`UPDATE decisions SET batch = (SELECT batch FROM items WHERE items.seq = decisions.seq)
 			WHERE batch IS NULL AND reviewer != 'auto'`,
@@ -356,7 +356,7 @@ func fillDecisions(ctx context.Context, tx *sql.Tx) error {
 // refreshActive recomputes the active time of the reviewer-days the triggers marked, with review.ActiveTime over
 // the spans of the day's decisions (skips included, as SummarizeReviewer counts them), over all batches and per
 // batch.
-func refreshActive(ctx context.Context, tx *sql.Tx) error {
+func refreshActive(ctx context.Context, tx txer) error {
 	type reviewerDay struct {
 		reviewer string
 		day      int64
@@ -461,7 +461,7 @@ func (s *Store) refreshActiveIfDirty(ctx context.Context) error {
 	if !dirty {
 		return nil
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error { return refreshActive(ctx, tx) })
+	return s.inTx(ctx, func(tx *wtx) error { return refreshActive(ctx, tx) })
 }
 
 // DashboardFilter selects what the dashboard counts: one batch ("" for every batch) and a range of days, both ends

@@ -88,13 +88,15 @@ type itemState struct {
 	leaseUntil sql.NullInt64
 	overlap    review.Overlap
 	sampleKey  int64
+	batch      string
+	hints      string // the stored hints, JSON
 }
 
-func loadState(ctx context.Context, tx *sql.Tx, id string) (itemState, error) {
+func loadState(ctx context.Context, tx txer, id string) (itemState, error) {
 	var st itemState
-	err := tx.QueryRowContext(ctx, `SELECT seq, version, revision, status, decision, lease_by, lease_until, overlap, sample_key
-		FROM items WHERE id = ?`, id).
-		Scan(&st.seq, &st.version, &st.revision, &st.status, &st.decision, &st.leaseBy, &st.leaseUntil, &st.overlap, &st.sampleKey)
+	err := tx.QueryRowContext(ctx, qLoadState, id).
+		Scan(&st.seq, &st.version, &st.revision, &st.status, &st.decision, &st.leaseBy, &st.leaseUntil, &st.overlap, &st.sampleKey,
+			&st.batch, &st.hints)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, review.Errorf(review.NotFound, "item %s not found", id)
 	}
@@ -113,7 +115,7 @@ func (st itemState) heldByOther(reviewer string, now int64) (string, bool) {
 // a version that is no longer current, or on an item another reviewer holds, is refused as a conflict that says what
 // happened.
 func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int64) (review.Decision, error) {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		st, err := loadState(ctx, tx, d.ItemID)
 		if err != nil {
 			return err
@@ -135,10 +137,13 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks,
-			comment, reviewer, started_at, ended_at, seconds, rules_version, edit_size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		shown, err := shownRules(st.hints)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, qInsertDecision,
 			st.seq, st.revision, string(d.Verdict), d.FinalText, string(reasons), string(checks), d.Comment, d.Reviewer,
-			millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, editSize)
+			millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, editSize, st.batch, shown)
 		if err != nil {
 			return err
 		}
@@ -154,15 +159,14 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 			skippedAt = now
 		}
 		var rate float64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM settings WHERE key = 'overlap'), 0)`).Scan(&rate); err != nil {
+		if err := tx.QueryRowContext(ctx, qOverlapRate).Scan(&rate); err != nil {
 			return err
 		}
 		status, current, err := moveOverlap(ctx, tx, st, d, review.OverlapSelected(st.sampleKey, rate))
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET status = ?, decision = ?, version = version + 1, changed = 0,
-			lease_by = NULL, lease_until = NULL, skipped_at = ?, updated_at = ? WHERE seq = ?`,
+		if _, err := tx.ExecContext(ctx, qDecideItem,
 			string(status), current, skippedAt, now, st.seq); err != nil {
 			return err
 		}
@@ -186,7 +190,7 @@ func editSize(ctx context.Context, q querier, seq int64, d review.Decision) (any
 		return nil, nil
 	}
 	var summary string
-	if err := q.QueryRowContext(ctx, `SELECT summary FROM items WHERE seq = ?`, seq).Scan(&summary); err != nil {
+	if err := q.QueryRowContext(ctx, qSummary, seq).Scan(&summary); err != nil {
 		return nil, err
 	}
 	return review.EditDistance(summary, d.FinalText), nil
@@ -201,7 +205,7 @@ func nullable(n sql.NullInt64) any {
 
 // moveOverlap applies double review to a new decision (selected: the item is one of those reviewed twice): it
 // records the item's overlap move and returns the status and current decision the item gets.
-func moveOverlap(ctx context.Context, tx *sql.Tx, st itemState, d review.Decision, selected bool) (review.Status, sql.NullInt64, error) {
+func moveOverlap(ctx context.Context, tx txer, st itemState, d review.Decision, selected bool) (review.Status, sql.NullInt64, error) {
 	var first review.Verdict
 	var firstReviewer string
 	if st.overlap == review.AwaitingSecond && st.decision.Valid {
@@ -236,7 +240,7 @@ func moveOverlap(ctx context.Context, tx *sql.Tx, st itemState, d review.Decisio
 }
 
 // describeChange says, for a conflict message, what happened to an item since a reviewer opened it.
-func (s *Store) describeChange(ctx context.Context, tx *sql.Tx, st itemState) string {
+func (s *Store) describeChange(ctx context.Context, tx txer, st itemState) string {
 	if st.decision.Valid {
 		var reviewer, verdict string
 		var ended int64
@@ -255,7 +259,7 @@ func (s *Store) describeChange(ctx context.Context, tx *sql.Tx, st itemState) st
 // so they can decide again. The decision stays in the history.
 func (s *Store) Undo(ctx context.Context, reviewer string, lease time.Duration) (review.Decision, error) {
 	var undone review.Decision
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		var id, seq int64
 		err := tx.QueryRowContext(ctx, `SELECT id, seq FROM decisions WHERE reviewer = ? AND undone_at IS NULL
 			ORDER BY id DESC LIMIT 1`, reviewer).Scan(&id, &seq)
@@ -328,7 +332,7 @@ func (s *Store) Undo(ctx context.Context, reviewer string, lease time.Duration) 
 
 // Reopen puts a decided item back in the queue. Its decisions stay in the history; the next review appends a new one.
 func (s *Store) Reopen(ctx context.Context, id, actor string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		st, err := loadState(ctx, tx, id)
 		if err != nil {
 			return err
@@ -348,4 +352,33 @@ func (s *Store) Reopen(ctx context.Context, id, actor string) error {
 		return fmt.Errorf("reopen %s: %w", id, err)
 	}
 	return nil
+}
+
+const qLoadState = `SELECT seq, version, revision, status, decision, lease_by, lease_until, overlap, sample_key,
+		batch, hints FROM items WHERE id = ?`
+
+const qInsertDecision = `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks,
+			comment, reviewer, started_at, ended_at, seconds, rules_version, edit_size, batch, rules)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+
+const qOverlapRate = `SELECT coalesce((SELECT value FROM settings WHERE key = 'overlap'), 0)`
+
+const qDecideItem = `UPDATE items SET status = ?, decision = ?, version = version + 1, changed = 0,
+			lease_by = NULL, lease_until = NULL, skipped_at = ?, updated_at = ? WHERE seq = ?`
+
+const qSummary = `SELECT summary FROM items WHERE seq = ?`
+
+// shownRules is the JSON array of the distinct hint rules in an item's stored hints: what the reviewer was shown,
+// recorded with the decision for the dashboard (which would otherwise work it out in SQL for every decision).
+func shownRules(hintsJSON string) (string, error) {
+	var hints []review.Hint
+	if err := json.Unmarshal([]byte(hintsJSON), &hints); err != nil {
+		return "", fmt.Errorf("read hints: %w", err)
+	}
+	rules := hintRules(hints)
+	if rules == nil {
+		rules = []string{}
+	}
+	b, err := json.Marshal(rules)
+	return string(b), err
 }

@@ -28,7 +28,7 @@ type ExportTarget struct {
 // ExportTarget returns the target with the given key, creating it (with no rows, at version -1) the first time.
 func (s *Store) ExportTarget(ctx context.Context, key, appID string) (ExportTarget, error) {
 	t := ExportTarget{Key: key, AppID: appID}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO export_targets (key, app_id) VALUES (?, ?) ON CONFLICT(key) DO NOTHING`,
 			key, appID); err != nil {
 			return err
@@ -87,7 +87,7 @@ type GoldSync struct {
 
 // SyncGold applies a GoldSync in one transaction. keys reads the rows of one added file and passes each to put.
 func (s *Store) SyncGold(ctx context.Context, g GoldSync, keys func(file string, put func(GoldKey) error) error) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		for _, f := range g.Removed {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM gold_rows WHERE target = ? AND file = ?`, g.Target, f); err != nil {
 				return err
@@ -97,7 +97,7 @@ func (s *Store) SyncGold(ctx context.Context, g GoldSync, keys func(file string,
 			}
 		}
 		if len(g.Added) > 0 {
-			ins := newGoldInserter(ctx, tx, g.Target)
+			ins := newGoldInserter(ctx, tx.Tx, g.Target)
 			defer ins.close()
 			for _, f := range g.Added {
 				var n int64

@@ -15,7 +15,7 @@ import (
 // to the reviewer's decision on the item when they make it.
 func (s *Store) RecordCall(ctx context.Context, itemID, reviewer string, c review.Call) (int64, error) {
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		var err error
 		id, err = insertCall(ctx, tx, itemID, reviewer, c)
 		return err
@@ -26,7 +26,7 @@ func (s *Store) RecordCall(ctx context.Context, itemID, reviewer string, c revie
 	return id, nil
 }
 
-func insertCall(ctx context.Context, tx *sql.Tx, itemID, reviewer string, c review.Call) (int64, error) {
+func insertCall(ctx context.Context, tx txer, itemID, reviewer string, c review.Call) (int64, error) {
 	var seq any
 	if itemID != "" {
 		var n int64
@@ -53,8 +53,8 @@ func insertCall(ctx context.Context, tx *sql.Tx, itemID, reviewer string, c revi
 }
 
 // linkCalls ties a reviewer's calls on an item to the decision they then made.
-func linkCalls(ctx context.Context, tx *sql.Tx, seq, decision int64, reviewer string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE llm_calls SET decision = ? WHERE seq = ? AND reviewer = ? AND decision IS NULL`,
+func linkCalls(ctx context.Context, tx txer, seq, decision int64, reviewer string) error {
+	_, err := tx.ExecContext(ctx, qLinkCalls,
 		decision, seq, reviewer)
 	return err
 }
@@ -62,7 +62,7 @@ func linkCalls(ctx context.Context, tx *sql.Tx, seq, decision int64, reviewer st
 // SaveRescore stores a batch rescore of an item's current content with its call. The item's content hash is kept
 // with it, so a later revision makes the rescore stale and a batch scores the item again.
 func (s *Store) SaveRescore(ctx context.Context, itemID, actor string, r review.Rescore) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		call, err := insertCall(ctx, tx, itemID, actor, r.Call)
 		if err != nil {
 			return err
@@ -156,3 +156,5 @@ func (s *Store) RescoreCount(ctx context.Context, batch, model, templateVersion 
 		WHERE ? = '' OR items.batch = ?`, model, templateVersion, batch, batch).Scan(&total, &done)
 	return total, done, err
 }
+
+const qLinkCalls = `UPDATE llm_calls SET decision = ? WHERE seq = ? AND reviewer = ? AND decision IS NULL`

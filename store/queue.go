@@ -18,24 +18,22 @@ func (s *Store) Claim(ctx context.Context, reviewer string, policy review.QueueP
 	var seq int64
 	// A lease is not worth an fsync: a lease lost in a crash only returns an item to the queue early. The record is
 	// read after the commit, from the read pool, to keep the single writer's turn short.
-	err := s.inTxWith(ctx, false, func(tx *sql.Tx) error {
+	err := s.inTxWith(ctx, false, func(tx *wtx) error {
 		now := s.now()
 		nowMs := millis(now)
 		if skip != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE items SET lease_by = NULL, lease_until = NULL
-				WHERE id = ? AND lease_by = ?`, skip, reviewer); err != nil {
+			if _, err := tx.ExecContext(ctx, qRelease, skip, reviewer); err != nil {
 				return err
 			}
 		}
-		err := tx.QueryRowContext(ctx, `SELECT seq FROM items WHERE lease_by = ? AND lease_until > ?
-			AND (status IN ('pending', 'skipped') OR overlap = 1) ORDER BY lease_until DESC LIMIT 1`, reviewer, nowMs).Scan(&seq)
+		err := tx.QueryRowContext(ctx, qHeld, reviewer, nowMs).Scan(&seq)
 		if errors.Is(err, sql.ErrNoRows) {
 			seq, err = s.next(ctx, tx, reviewer, policy, skip, nowMs)
 		}
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE items SET lease_by = ?, lease_until = ? WHERE seq = ?`,
+		_, err = tx.ExecContext(ctx, qLease,
 			reviewer, millis(now.Add(policy.Lease)), seq)
 		return err
 	})
@@ -53,7 +51,7 @@ const free = `(lease_until IS NULL OR lease_until <= ?)`
 
 // next picks the next open item nobody holds: pending items under the policy first; then skipped items, those
 // skipped by someone else before the reviewer's own.
-func (s *Store) next(ctx context.Context, tx *sql.Tx, reviewer string, policy review.QueuePolicy, skip string, now int64) (int64, error) {
+func (s *Store) next(ctx context.Context, tx txer, reviewer string, policy review.QueuePolicy, skip string, now int64) (int64, error) {
 	var seq int64
 	pick := func(query string, args ...any) (bool, error) {
 		err := tx.QueryRowContext(ctx, query, args...).Scan(&seq)
@@ -64,9 +62,7 @@ func (s *Store) next(ctx context.Context, tx *sql.Tx, reviewer string, policy re
 	}
 	// Second reviews first, so that double-reviewed items complete and their agreement can be measured. A reviewer
 	// never gets an item they already decided.
-	if ok, err := pick(`SELECT seq FROM items WHERE overlap = 1 AND `+free+` AND id != ?
-		AND NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.seq = items.seq AND decisions.reviewer = ? AND decisions.undone_at IS NULL)
-		ORDER BY score DESC, seq LIMIT 1`, now, skip, reviewer); ok || err != nil {
+	if ok, err := pick(qPickSecond, now, skip, reviewer); ok || err != nil {
 		return seq, err
 	}
 	switch policy.Order {
@@ -80,8 +76,7 @@ func (s *Store) next(ctx context.Context, tx *sql.Tx, reviewer string, policy re
 			if err != nil {
 				break
 			}
-			ok, err := pick(`SELECT seq FROM items WHERE status = 'pending' AND band = ? AND `+free+` AND id != ?
-				ORDER BY sample_key LIMIT 1`, band, now, skip)
+			ok, err := pick(qPickBand, band, now, skip)
 			if ok {
 				s.bands.served(band)
 			}
@@ -95,23 +90,18 @@ func (s *Store) next(ctx context.Context, tx *sql.Tx, reviewer string, policy re
 			}
 		}
 	case review.ByHints:
-		if ok, err := pick(`SELECT seq FROM items WHERE status = 'pending' AND `+free+` AND id != ?
-			ORDER BY hint_count DESC, score DESC, seq LIMIT 1`, now, skip); ok || err != nil {
+		if ok, err := pick(qPickHints, now, skip); ok || err != nil {
 			return seq, err
 		}
 	default:
-		if ok, err := pick(`SELECT seq FROM items WHERE status = 'pending' AND `+free+` AND id != ?
-			ORDER BY score DESC, seq LIMIT 1`, now, skip); ok || err != nil {
+		if ok, err := pick(qPickScore, now, skip); ok || err != nil {
 			return seq, err
 		}
 	}
-	if ok, err := pick(`SELECT seq FROM items WHERE status = 'skipped' AND `+free+` AND id != ?
-		AND decision NOT IN (SELECT id FROM decisions WHERE reviewer = ? AND seq = items.seq)
-		ORDER BY skipped_at, seq LIMIT 1`, now, skip, reviewer); ok || err != nil {
+	if ok, err := pick(qPickSkippedByOthers, now, skip, reviewer); ok || err != nil {
 		return seq, err
 	}
-	if ok, err := pick(`SELECT seq FROM items WHERE status = 'skipped' AND `+free+` AND id != ?
-		ORDER BY skipped_at, seq LIMIT 1`, now, skip); ok || err != nil {
+	if ok, err := pick(qPickSkipped, now, skip); ok || err != nil {
 		return seq, err
 	}
 	return 0, review.Errorf(review.NotFound, "the queue is empty: every item is decided or held by another reviewer")
@@ -169,3 +159,31 @@ func (c *bandCache) served(band int) {
 		}
 	}
 }
+
+const qRelease = `UPDATE items SET lease_by = NULL, lease_until = NULL
+				WHERE id = ? AND lease_by = ?`
+
+const qHeld = `SELECT seq FROM items WHERE lease_by = ? AND lease_until > ?
+			AND (status IN ('pending', 'skipped') OR overlap = 1) ORDER BY lease_until DESC LIMIT 1`
+
+const qLease = `UPDATE items SET lease_by = ?, lease_until = ? WHERE seq = ?`
+
+const qPickSecond = `SELECT seq FROM items WHERE overlap = 1 AND ` + free + ` AND id != ?
+		AND NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.seq = items.seq AND decisions.reviewer = ? AND decisions.undone_at IS NULL)
+		ORDER BY score DESC, seq LIMIT 1`
+
+const qPickBand = `SELECT seq FROM items WHERE status = 'pending' AND band = ? AND ` + free + ` AND id != ?
+				ORDER BY sample_key LIMIT 1`
+
+const qPickHints = `SELECT seq FROM items WHERE status = 'pending' AND ` + free + ` AND id != ?
+			ORDER BY hint_count DESC, score DESC, seq LIMIT 1`
+
+const qPickScore = `SELECT seq FROM items WHERE status = 'pending' AND ` + free + ` AND id != ?
+			ORDER BY score DESC, seq LIMIT 1`
+
+const qPickSkippedByOthers = `SELECT seq FROM items WHERE status = 'skipped' AND ` + free + ` AND id != ?
+		AND decision NOT IN (SELECT id FROM decisions WHERE reviewer = ? AND seq = items.seq)
+		ORDER BY skipped_at, seq LIMIT 1`
+
+const qPickSkipped = `SELECT seq FROM items WHERE status = 'skipped' AND ` + free + ` AND id != ?
+		ORDER BY skipped_at, seq LIMIT 1`

@@ -2,14 +2,13 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
 // IndexPending adds up to limit items waiting in fts_pending to the full-text index, in one short transaction so
 // that reviewers' decisions interleave. It returns how many it indexed and how many still wait.
 func (s *Store) IndexPending(ctx context.Context, limit int) (indexed, left int, err error) {
-	err = s.inTxWith(ctx, false, func(tx *sql.Tx) error {
+	err = s.inTxWith(ctx, false, func(tx *wtx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT items.seq, items.revision, items.company, items.summary FROM fts_pending
 			JOIN items ON items.seq = fts_pending.seq ORDER BY fts_pending.seq LIMIT ?`, limit)
 		if err != nil {

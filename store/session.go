@@ -27,7 +27,7 @@ type Session struct {
 // CreateSession records a login.
 func (s *Store) CreateSession(ctx context.Context, user, token string, ttl time.Duration) error {
 	now := s.now()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, millis(now)); err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 
 // DeleteSession logs a session out.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *wtx) error {
 		var user string
 		err := tx.QueryRowContext(ctx, `DELETE FROM sessions WHERE token_hash = ? RETURNING user`, tokenHash(token)).Scan(&user)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -83,7 +83,7 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 
 // AddToken creates an API token for scripts.
 func (s *Store) AddToken(ctx context.Context, actor, user, label, token string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *wtx) error {
 		var exists int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE name = ?`, user).Scan(&exists); err != nil {
 			return err
@@ -121,7 +121,7 @@ func (s *Store) UserByToken(ctx context.Context, token string) (review.User, err
 // RevokeTokens revokes every API token of a user.
 func (s *Store) RevokeTokens(ctx context.Context, actor, user string) (int, error) {
 	var n int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user = ? AND revoked_at IS NULL`, millis(s.now()), user)
 		if err != nil {
 			return err

@@ -51,7 +51,7 @@ func (s *Store) Setting(ctx context.Context, key string, v any) (bool, error) {
 
 // PutSetting stores a setting and records the change in the audit log.
 func (s *Store) PutSetting(ctx context.Context, actor, key string, v any) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *wtx) error {
 		var before sql.NullString
 		if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&before); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err

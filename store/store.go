@@ -32,6 +32,8 @@ type Store struct {
 	read  *sql.DB
 	now   func() time.Time
 	bands bandCache
+	// hot holds the reviewing loop's statements, prepared on the writer connection at Open.
+	hot map[string]*sql.Stmt
 }
 
 // Options tune how a database is opened.
@@ -74,6 +76,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	if err := s.prepareHot(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	read, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {
 		write.Close()
@@ -110,6 +116,9 @@ func (s *Store) Close() error {
 	var errs []error
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
+	}
+	for _, st := range s.hot {
+		st.Close()
 	}
 	_, err := s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	errs = append(errs, err, s.write.Close())
@@ -169,7 +178,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			"use a newer reviewdesk (or restore a backup made by this version)", s.path, current, len(ms))
 	}
 	for _, m := range ms[current:] {
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(tx *wtx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}
@@ -192,14 +201,14 @@ func describeOpenError(err error) error {
 }
 
 // inTx runs fn in a durable write transaction, committing when it returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *Store) inTx(ctx context.Context, fn func(*wtx) error) error {
 	return s.inTxWith(ctx, true, fn)
 }
 
 // inTxWith runs fn in a write transaction. A transaction that is not durable commits without waiting for the disk
 // (synchronous=NORMAL): it survives a process crash but may be lost with the machine's power; the next durable
 // commit makes it durable too.
-func (s *Store) inTxWith(ctx context.Context, durable bool, fn func(*sql.Tx) error) error {
+func (s *Store) inTxWith(ctx context.Context, durable bool, fn func(*wtx) error) error {
 	conn, err := s.write.Conn(ctx)
 	if err != nil {
 		return err
@@ -215,11 +224,53 @@ func (s *Store) inTxWith(ctx context.Context, durable bool, fn func(*sql.Tx) err
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(&wtx{Tx: tx, hot: s.hot}); err != nil {
 		tx.Rollback()
 		return err
 	}
 	return tx.Commit()
+}
+
+// wtx is a write transaction that runs the reviewing loop's statements from the ones prepared at Open: parsing
+// and planning them again for every claim and decision would cost more than running them.
+type wtx struct {
+	*sql.Tx
+	hot map[string]*sql.Stmt
+}
+
+func (t *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st, ok := t.hot[query]; ok {
+		return t.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.Tx.ExecContext(ctx, query, args...)
+}
+
+func (t *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, ok := t.hot[query]; ok {
+		return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.Tx.QueryRowContext(ctx, query, args...)
+}
+
+func (t *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st, ok := t.hot[query]; ok {
+		return t.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.Tx.QueryContext(ctx, query, args...)
+}
+
+// prepareHot prepares the statements of the reviewing loop on the writer connection, once; write transactions then
+// reuse them (wtx). It must run while no transaction holds the writer.
+func (s *Store) prepareHot(ctx context.Context) error {
+	s.hot = map[string]*sql.Stmt{}
+	for _, q := range hotStatements() {
+		st, err := s.write.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", q, err)
+		}
+		s.hot[q] = st
+	}
+	return nil
 }
 
 func millis(t time.Time) int64 { return t.UnixMilli() }
@@ -232,4 +283,18 @@ func nullMillis(ns sql.NullInt64) *time.Time {
 	}
 	t := fromMillis(ns.Int64)
 	return &t
+}
+
+// txer is a transaction: a *sql.Tx, or a wtx that reuses prepared statements.
+type txer interface {
+	execer
+	querier
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// hotStatements are the statements of the reviewing loop: claims, decisions and what a decision counts.
+func hotStatements() []string {
+	return append([]string{qLoadState, qInsertDecision, qOverlapRate, qDecideItem, qSummary, qRelease, qHeld, qLease,
+		qPickSecond, qPickBand, qPickHints, qPickScore, qPickSkippedByOthers, qPickSkipped, qLinkCalls, qAudit},
+		countDecisionStatements...)
 }

@@ -13,7 +13,7 @@ import (
 
 // AddUser creates an account with an already hashed password.
 func (s *Store) AddUser(ctx context.Context, actor string, u review.User, passwordHash string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, 0, ?)`,
 			u.Name, string(u.Role), passwordHash, millis(s.now()))
 		var se sqlite3.Error
@@ -74,7 +74,7 @@ func (s *Store) User(ctx context.Context, name string) (review.User, string, err
 
 // UpdateUser changes an account's role, disabled flag or password hash; empty values leave a field as it is.
 func (s *Store) UpdateUser(ctx context.Context, actor, name string, role review.Role, disabled *bool, passwordHash string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *wtx) error {
 		var oldRole string
 		var oldDisabled bool
 		err := tx.QueryRowContext(ctx, `SELECT role, disabled FROM users WHERE name = ?`, name).Scan(&oldRole, &oldDisabled)
