@@ -38,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 
 accepted() {
-  "$BIN" stats --json --db "$DB" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).by_status.accepted??0))'
+  "$BIN" stats --json --db "$DB" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).items.by_status.accepted??0))'
 }
 
 DB=$TMP/review.db
