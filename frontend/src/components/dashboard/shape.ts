@@ -38,9 +38,9 @@ export function countRange(ci: Interval, locale: Locale): string {
   return `${fixed(ci.lo, 0, locale)}–${fixed(ci.hi, 0, locale)}`;
 }
 
-/** An estimated count with its interval: "4,412 (4,357–4,467)". */
+/** An estimated count with its interval: "4,412 (4,357–4,467)"; an unknown one is only its bounds: "20–60". */
 export function countCI(e: Estimate, locale: Locale): string {
-  return `${fixed(e.value, 0, locale)} (${countRange(e.ci, locale)})`;
+  return e.value === null ? countRange(e.ci, locale) : `${fixed(e.value, 0, locale)} (${countRange(e.ci, locale)})`;
 }
 
 /** A judge-score band's name as the report writes it: "9" for a band one point wide, else "7.5–8". */
