@@ -1,93 +1,9 @@
-// Chart.js, registered with only the parts the dashboard draws (so the bundle carries no more), and the chart
-// configurations built from the shaped series. Every yield is drawn with its 95% interval: bars get whiskers, lines
-// a shaded band. The dashboard chunk is the only one that imports this module, so Chart.js never reaches the review
-// screen's first load.
+// The chart configurations built from the shaped series. Every yield is drawn with its 95% interval: bars get
+// whiskers (the plugin in chartjs.ts), lines a shaded band. Only types come from Chart.js here, so that the
+// dashboard's own chunk stays small; the library itself loads with the first chart (ChartCanvas).
 
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart,
-  Filler,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  ScatterController,
-  Tooltip,
-  type ChartConfiguration,
-  type ChartType,
-  type Plugin,
-  type TooltipItem,
-} from 'chart.js';
+import type { ChartConfiguration, TooltipItem } from 'chart.js';
 import { lineFloor, pct, pctRange, type Locale, type YieldSeries } from './shape';
-
-/** Whisker options of a bar chart: the interval's ends per bar, in data units (null: no whisker). */
-export interface WhiskerOptions {
-  lo: (number | null)[];
-  hi: (number | null)[];
-  color?: string;
-}
-
-declare module 'chart.js' {
-  interface PluginOptionsByType<TType extends ChartType> {
-    whiskers?: WhiskerOptions;
-  }
-}
-
-/** Draws each bar's interval as a vertical line with caps, over the bars. */
-const whiskers: Plugin<'bar'> = {
-  id: 'whiskers',
-  afterDatasetsDraw(chart, _args, opts: WhiskerOptions) {
-    if (!opts?.lo) return;
-    const y = chart.scales.y;
-    const bars = chart.getDatasetMeta(0).data;
-    const ctx = chart.ctx;
-    ctx.save();
-    ctx.strokeStyle = opts.color ?? '#22252a';
-    ctx.lineWidth = 1.5;
-    bars.forEach((bar, i) => {
-      const lo = opts.lo[i];
-      const hi = opts.hi[i];
-      if (lo === null || hi === null || lo === undefined || hi === undefined) return;
-      const x = bar.x;
-      const w = Math.min(8, ((bar as unknown as { width: number }).width ?? 16) / 4);
-      const top = y.getPixelForValue(hi);
-      const bottom = y.getPixelForValue(lo);
-      ctx.beginPath();
-      ctx.moveTo(x, top);
-      ctx.lineTo(x, bottom);
-      ctx.moveTo(x - w, top);
-      ctx.lineTo(x + w, top);
-      ctx.moveTo(x - w, bottom);
-      ctx.lineTo(x + w, bottom);
-      ctx.stroke();
-    });
-    ctx.restore();
-  },
-};
-
-Chart.register(
-  BarController,
-  BarElement,
-  LineController,
-  LineElement,
-  PointElement,
-  ScatterController,
-  CategoryScale,
-  LinearScale,
-  Filler,
-  Tooltip,
-  whiskers,
-);
-// Japanese labels need a CJK font in the canvas too; the same stack as the page.
-Chart.defaults.font.family = "'Noto Sans CJK JP', 'Hiragino Sans', 'Yu Gothic UI', 'Noto Sans JP', sans-serif";
-Chart.defaults.font.size = 12;
-Chart.defaults.color = '#464b53';
-Chart.defaults.borderColor = '#e6e3dc';
-Chart.defaults.animation = false;
-
-export { Chart };
 
 const accent = '#2f6f8f';
 const accentFill = 'rgb(47 111 143 / 0.55)';
