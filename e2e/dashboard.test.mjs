@@ -90,8 +90,13 @@ async function checkThreshold(page, d, index) {
 test('a supervisor reads the dashboard, filters by batch and days, moves the threshold and edits the cost model', async () => {
   const { ctx, page, errors } = await openPage('ja-JP');
   try {
+    const asked = [];
+    page.on('request', (r) => r.url().includes('/api/dashboard') && asked.push(r.url()));
     await page.goto(srv.base + '/#/dashboard');
     let d = await shown(page, '');
+    // One answer is enough: the page asks again only when a filter changes.
+    await page.waitForTimeout(1000);
+    assert.equal(asked.length, 1, `requests: ${asked.join(', ')}`);
     assert.ok(d.yield.overall.n > 100, 'the demo data has reviews');
     assert.match(await page.textContent('h1'), /ダッシュボード/);
     assert.deepEqual(

@@ -116,14 +116,20 @@ export function adviceAt(advisor: readonly ThresholdAdvice[] | null, t: number):
   return best ?? advisor?.[0] ?? null;
 }
 
+/** The server's row that passes the same items as threshold t: the lowest reviewed score at or above t. */
+export function reviewedRowAt(rows: readonly ThresholdRow[] | null, t: number): ThresholdRow | null {
+  let best: ThresholdRow | null = null;
+  for (const r of rows ?? []) if (r.threshold >= t && (!best || r.threshold < best.threshold)) best = r;
+  return best;
+}
+
 /**
  * The judge-vs-human table at threshold t: items scored >= t pass. The server gives one row per distinct reviewed
  * score, and "score >= t" passes the same items as "score >= the lowest reviewed score at or above t", so that row
  * is the answer. Above every reviewed score nothing passes: every good item is a false negative.
  */
 export function thresholdAt(rows: readonly ThresholdRow[] | null, t: number, good: number, bad: number): ThresholdRow {
-  let best: ThresholdRow | null = null;
-  for (const r of rows ?? []) if (r.threshold >= t && (!best || r.threshold < best.threshold)) best = r;
+  const best = reviewedRowAt(rows, t);
   if (best) return { ...best, threshold: t };
   const c: Confusion = { tp: 0, fp: 0, fn: good, tn: bad };
   const total = good + bad;
