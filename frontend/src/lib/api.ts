@@ -269,6 +269,283 @@ export interface Stats {
   reviewers: unknown[] | null;
 }
 
+// GET /api/dashboard (docs/api.md): every number with the counts behind it and, where estimated, its 95% interval.
+// A rate or kappa over nothing is null, never 0.
+
+export interface Interval {
+  lo: number;
+  hi: number;
+}
+
+/** review.Proportion: count of total, with its Wilson 95% interval. */
+export interface Proportion {
+  count: number;
+  total: number;
+  rate: number | null;
+  ci: Interval;
+}
+
+/** review.Estimate: a value (null when the data cannot support one) with an interval, or hard bounds. */
+export interface Estimate {
+  value: number | null;
+  ci: Interval;
+}
+
+/** The yield of one slice: n reviewed, good = accepted + edited, rate = good / n with its Wilson 95% interval. */
+export interface YieldPoint {
+  key: string;
+  n: number;
+  good: number;
+  accepted: number;
+  edited: number;
+  rejected: number;
+  rate: number | null;
+  ci_lo: number;
+  ci_hi: number;
+}
+
+export interface BandPoint extends YieldPoint {
+  band: number;
+  lo: number;
+  hi: number;
+  items: number;
+  auto_discarded: number;
+}
+
+export interface ScorePoint extends YieldPoint {
+  score: number;
+}
+
+export interface DayPoint extends YieldPoint {
+  day: string;
+  decisions: number;
+  reviews: number;
+  skips: number;
+  active_hours: number;
+  items_per_hour: number | null;
+}
+
+export interface Confusion {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+
+export interface ThresholdRow {
+  threshold: number;
+  confusion: Confusion;
+  precision: number | null;
+  recall: number | null;
+  accuracy: number | null;
+  kappa: number | null;
+  bad_in_accepted: Proportion;
+  bad_accepted: Proportion;
+  good_discarded: Proportion;
+  good_in_discarded: Proportion;
+}
+
+export interface Calibration {
+  items: number;
+  good: number;
+  bad: number;
+  auc: number | null;
+  thresholds: ThresholdRow[] | null;
+}
+
+export interface CriterionCalibration extends Calibration {
+  criterion: string;
+  max: number;
+  full_marks: ThresholdRow | null;
+}
+
+export interface ThresholdAdvice {
+  threshold: number;
+  band: number;
+  accepted_items: number;
+  discarded_items: number;
+  bad_in_accepted: Estimate;
+  bad_accepted_items: Estimate;
+  good_discarded: Estimate;
+  good_discarded_items: Estimate;
+  complete: boolean;
+  sample: { bad_in_accepted: Proportion; good_discarded: Proportion };
+}
+
+export interface Stratum {
+  band: number;
+  population: number;
+  reviewed: number;
+  good: number;
+  weight: number;
+  yield: Proportion;
+  good_items: Estimate;
+  unreviewed: boolean;
+}
+
+export interface AgreementTable {
+  categories: string[];
+  matrix: number[][];
+  pairs: number;
+  observed: number | null;
+  expected: number | null;
+  kappa: number | null;
+}
+
+export interface ReviewerAgreement {
+  ignored: number;
+  verdicts: AgreementTable;
+  approval: AgreementTable;
+}
+
+export interface ReviewerRow {
+  reviewer: string;
+  decisions: number;
+  yield: { accepted: number; edited: number; rejected: number; reviewed: number; rate: number | null; ci: Interval };
+  skips: Proportion;
+  active_hours: number;
+  items_per_hour: number | null;
+  median_seconds: Record<'reviewed' | 'accepted' | 'edited' | 'rejected' | 'skipped', number | null>;
+  edit_size: { edits: number; total: number; median: number | null; mean: number | null };
+  hint_followed: Proportion;
+  unhinted_changed: Proportion;
+  agreement_with_others: ReviewerAgreement;
+}
+
+export interface RuleStats {
+  rule: string;
+  fired: number;
+  reviewed: number;
+  followed: Proportion;
+  rejected: Proportion;
+}
+
+export interface SetupCost {
+  setup: 'all_human' | 'llm_review' | 'all_llm';
+  api_cost: number;
+  labour_hours: number;
+  labour_cost: number;
+  total_cost: number;
+  person_days: number;
+  reviewed: number;
+  shipped: number;
+  good_shipped: number;
+  bad_shipped: number;
+  error_rate: number | null;
+  cost_per_good: number | null;
+}
+
+export interface CostInputs {
+  population: number;
+  hourly_wage: number;
+  generation_cost: number;
+  judge_cost: number;
+  write_minutes: number;
+  review_seconds: number;
+  review_share: number;
+  yield: number;
+  edit_rate: number;
+}
+
+export interface Dashboard {
+  generated_at: string;
+  filter: { batch: string; from: string; to: string; day_zone: string };
+  items: { total: number; by_status: Record<string, number>; open: number; auto_discarded: number; outdated: number };
+  yield: {
+    overall: YieldPoint;
+    by_band: BandPoint[];
+    by_score: ScorePoint[];
+    by_criterion: { criterion: string; max: number; points: ScorePoint[] | null }[];
+    by_batch: (YieldPoint & { items: number })[];
+    by_generator: YieldPoint[] | null;
+    by_judge: YieldPoint[] | null;
+    by_prompt_version: YieldPoint[] | null;
+    by_reviewer: YieldPoint[] | null;
+    by_day: YieldPoint[] | null;
+  };
+  judge: {
+    approved: Calibration;
+    accepted_as_is: Calibration;
+    criteria: CriterionCalibration[];
+    advisor: ThresholdAdvice[];
+  };
+  population: {
+    population: number;
+    reviewed: number;
+    good: number;
+    complete: boolean;
+    unreviewed_bands: number[] | null;
+    unreviewed_population: number;
+    yield: Estimate;
+    good_items: Estimate;
+    covered_population: number;
+    covered_yield: Estimate;
+    strata: Stratum[] | null;
+    auto_discarded: { items: number; bands: { band: number; items: number }[] };
+  };
+  reviewers: {
+    team: {
+      decisions: number;
+      reviewed: number;
+      skipped: number;
+      active_hours: number;
+      items_per_hour: number | null;
+      seconds_per_item: number | null;
+    };
+    reviewers: ReviewerRow[];
+    agreement: ReviewerAgreement;
+  };
+  rules: RuleStats[];
+  cost: {
+    comparison: { inputs: CostInputs; all_human: SetupCost; llm_review: SetupCost; all_llm: SetupCost } | null;
+    missing: string[];
+    yield_source: string;
+    all_llm_errors: Proportion;
+  };
+  days: DayPoint[];
+}
+
+/** What the dashboard and the report are asked for; empty or null values take the server's defaults. */
+export interface DashboardParams {
+  batch?: string;
+  /** YYYY-MM-DD, both included. */
+  from?: string;
+  to?: string;
+  wage?: number | null;
+  generation_cost?: number | null;
+  judge_cost?: number | null;
+  population?: number | null;
+  write_minutes?: number | null;
+}
+
+const dashboardParamNames = ['batch', 'from', 'to', 'wage', 'generation_cost', 'judge_cost', 'population', 'write_minutes'] as const;
+
+/** The query string for GET /api/dashboard and /api/report, without the leading "?": unset values are left out. */
+export function dashboardQuery(p: DashboardParams): string {
+  const q = new URLSearchParams();
+  for (const k of dashboardParamNames) {
+    const v = p[k];
+    if (typeof v === 'string' ? v.trim() !== '' : typeof v === 'number' && Number.isFinite(v)) q.set(k, String(v).trim());
+  }
+  return q.toString();
+}
+
+/** Reads dashboard parameters from a query string (the address bar's, for a shared view); unknown or bad values are dropped. */
+export function parseDashboardQuery(s: string): DashboardParams {
+  const q = new URLSearchParams(s);
+  const p: DashboardParams = {};
+  for (const k of ['batch', 'from', 'to'] as const) {
+    const v = q.get(k);
+    if (v && (k === 'batch' || /^\d{4}-\d{2}-\d{2}$/.test(v))) p[k] = v;
+  }
+  for (const k of ['wage', 'generation_cost', 'judge_cost', 'population', 'write_minutes'] as const) {
+    const v = q.get(k);
+    const n = v === null || v.trim() === '' ? NaN : Number(v);
+    if (Number.isFinite(n) && n >= 0 && (k !== 'population' || Number.isInteger(n))) p[k] = n;
+  }
+  return p;
+}
+
 /** The query string for GET /api/items: empty values are left out so the server applies its defaults. */
 export function itemsQuery(f: ItemFilter): string {
   const p = new URLSearchParams();
@@ -393,6 +670,10 @@ export class Api {
   hints = (summary: string, itemId: string, signal?: AbortSignal) =>
     this.request<HintResult>('POST', '/hints', { summary, item_id: itemId }, signal);
   stats = () => this.request<Stats>('GET', '/stats');
+  dashboard = (p: DashboardParams, signal?: AbortSignal) => {
+    const q = dashboardQuery(p);
+    return this.request<Dashboard>('GET', '/dashboard' + (q ? '?' + q : ''), undefined, signal);
+  };
   job = (id: string) => this.request<Job>('GET', '/jobs/' + encodeURIComponent(id));
   cancelJob = (id: string) => this.request<{ state: string }>('POST', `/jobs/${encodeURIComponent(id)}/cancel`);
   putQueue = (q: QueuePolicy) => this.request<QueuePolicy>('PUT', '/settings/queue', q);
@@ -444,6 +725,12 @@ export class Api {
       }
     }
     throw new ApiError(502, 'unavailable', 'the suggestion stream ended without a result');
+  }
+
+  /** Where a browser downloads the report (a navigation, so that the browser saves the file): html or md. */
+  reportURL(p: DashboardParams, format: 'html' | 'md'): string {
+    const q = dashboardQuery(p);
+    return `/api/report?format=${format}` + (q ? '&' + q : '');
   }
 
   /** Where a browser downloads a finished export: a navigation, not a fetch, so the browser saves the file. */

@@ -12,7 +12,8 @@ export interface Route {
 const pages: Page[] = ['review', 'queue', 'dashboard', 'transfer', 'settings'];
 
 export function parseHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/');
+  // A screen may keep its own state after "?" (the dashboard's filters, so that a view can be shared).
+  const parts = hash.replace(/^#\/?/, '').split('?')[0].split('/');
   const page = pages.includes(parts[0] as Page) ? (parts[0] as Page) : 'review';
   const id = page === 'review' && parts[1] ? decodeURIComponent(parts.slice(1).join('/')) : undefined;
   return id ? { page, id } : { page };

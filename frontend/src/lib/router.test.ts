@@ -11,6 +11,7 @@ describe('routes', () => {
     { hash: '#/review/7000000000001', want: { page: 'review', id: '7000000000001' } },
     { hash: '#/review/a%2Fb%20c', want: { page: 'review', id: 'a/b c' } },
     { hash: '#/queue/7', want: { page: 'queue' } },
+    { hash: '#/dashboard?batch=2025-10-a&from=2026-11-01', want: { page: 'dashboard' } },
   ];
   for (const c of cases) it(c.hash || '(empty)', () => expect(parseHash(c.hash)).toEqual(c.want));
 

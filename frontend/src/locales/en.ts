@@ -153,14 +153,6 @@ export const en: Record<keyof typeof ja, string> = {
   'sort.imported': 'Import order',
 
   'dashboard.title': 'Dashboard',
-  'dashboard.placeholder': 'The supervisor dashboard is on its way. For now, the overall numbers.',
-  'dashboard.total': 'Items',
-  'dashboard.open': 'Open',
-  'dashboard.reviewed': 'Reviewed',
-  'dashboard.yield': 'Yield',
-  'dashboard.band': 'Score band',
-  'dashboard.items': 'Items',
-  'dashboard.approved': 'Approved',
 
   'transfer.import': 'Import',
   'transfer.importHelp': 'JSONL, CSV (UTF-8 or Shift_JIS), Parquet, or a Delta Lake table folder.',

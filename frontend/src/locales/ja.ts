@@ -152,14 +152,6 @@ export const ja = {
   'sort.imported': 'インポート順',
 
   'dashboard.title': 'ダッシュボード',
-  'dashboard.placeholder': 'スーパーバイザー向けのダッシュボードは準備中です。ここでは全体の数字だけを表示します。',
-  'dashboard.total': '全項目',
-  'dashboard.open': '未判定',
-  'dashboard.reviewed': 'レビュー済み',
-  'dashboard.yield': '歩留まり率',
-  'dashboard.band': 'スコア帯',
-  'dashboard.items': '項目数',
-  'dashboard.approved': '承認',
 
   'transfer.import': 'インポート',
   'transfer.importHelp': 'JSONL・CSV（UTF-8 または Shift_JIS）・Parquet、または Delta Lake テーブルのフォルダ。',
