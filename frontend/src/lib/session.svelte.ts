@@ -4,6 +4,7 @@
 import { api, ApiError, type Decision, type LLMStatus, type Me, type Meta, type Progress } from './api';
 
 const checklistKey = 'reviewdesk.checklist';
+const rescoreEditsKey = 'reviewdesk.rescoreEdits';
 
 function stored(key: string, fallback: boolean): boolean {
   try {
@@ -11,6 +12,14 @@ function stored(key: string, fallback: boolean): boolean {
     return v === null || v === undefined ? fallback : v === '1';
   } catch {
     return fallback;
+  }
+}
+
+function remember(key: string, on: boolean) {
+  try {
+    globalThis.localStorage?.setItem(key, on ? '1' : '0');
+  } catch {
+    // a blocked storage only loses the preference
   }
 }
 
@@ -23,6 +32,8 @@ class Session {
   /** Why the app could not start (the server is down, ...). */
   error = $state('');
   checklist = $state(stored(checklistKey, true));
+  /** Have the judge score the reviewer's edit each time they pause typing (costs an LLM call per pause). */
+  rescoreEdits = $state(stored(rescoreEditsKey, false));
   /** Whether the LLM copilot is configured on the server (null until asked). */
   llm = $state<LLMStatus | null>(null);
 
@@ -91,11 +102,16 @@ class Session {
 
   setChecklist(on: boolean) {
     this.checklist = on;
-    try {
-      globalThis.localStorage?.setItem(checklistKey, on ? '1' : '0');
-    } catch {
-      // a blocked storage only loses the preference
-    }
+    remember(checklistKey, on);
+  }
+
+  setRescoreEdits(on: boolean) {
+    this.rescoreEdits = on;
+    remember(rescoreEditsKey, on);
+  }
+
+  get admin(): boolean {
+    return this.me?.role === 'admin';
   }
 
   /**
