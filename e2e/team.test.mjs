@@ -284,6 +284,7 @@ test('a supervisor sets double review, settles the disputes from the keyboard, a
       ['ren', 'rejected'],
       ['suki', 'rejected'],
     ]);
+    await page.screenshot({ path: await artifactPath('team-history.png') });
     await page.keyboard.press('Escape');
 
     // The audit log: newest first, and the whole of it as CSV.
