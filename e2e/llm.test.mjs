@@ -325,6 +325,8 @@ test('without an LLM the copilot buttons are off, with the server’s note on ho
     const status = await env.srv.api('GET', '/llm');
     assert.equal(status.configured, false);
     assert.match(status.message, /--llm-url/);
+    // Until the server has said whether it has an LLM, the buttons wait, off, with “loading” as their note.
+    await page.waitForFunction((m) => document.querySelector('.actions .tip')?.dataset.tip === m, status.message);
     for (const label of ['AI 修正案', '再採点']) {
       const b = page.locator(`button:has-text("${label}")`);
       await b.waitFor();

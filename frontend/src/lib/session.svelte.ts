@@ -2,6 +2,7 @@
 // rules, batches), loaded once at start and after a login, shared by every screen.
 
 import { api, ApiError, type Decision, type LLMStatus, type Me, type Meta, type Progress } from './api';
+import { t } from './i18n.svelte';
 
 const checklistKey = 'reviewdesk.checklist';
 const rescoreEditsKey = 'reviewdesk.rescoreEdits';
@@ -39,6 +40,7 @@ class Session {
 
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private metaLoaded: Promise<unknown> = Promise.resolve();
+  private llmLoaded: Promise<void> = Promise.resolve();
 
   /** Resolves once /api/meta has answered (or failed): the review screen paints its first item after it. */
   metaReady(): Promise<void> {
@@ -70,9 +72,9 @@ class Session {
       this.me = me;
       this.progress = me.progress;
       this.needLogin = false;
-      api.llm().then(
-        (l) => (this.llm = l),
-        () => (this.llm = { configured: false }),
+      this.llmLoaded = api.llm().then(
+        (l) => void (this.llm = l),
+        () => void (this.llm = { configured: false }),
       );
       await meta;
     } catch (e) {
@@ -108,6 +110,17 @@ class Session {
   setRescoreEdits(on: boolean) {
     this.rescoreEdits = on;
     remember(rescoreEditsKey, on);
+  }
+
+  /** Why the copilot's buttons are off, "" when they work: the server's own note on how to configure an LLM. */
+  get llmOff(): string {
+    if (!this.llm) return t('app.loading');
+    return this.llm.configured ? '' : this.llm.message || t('suggest.off');
+  }
+
+  /** Resolves once the server said whether it has an LLM: a key pressed before then waits for the answer. */
+  llmReady(): Promise<void> {
+    return this.llmLoaded;
   }
 
   get admin(): boolean {
