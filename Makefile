@@ -69,8 +69,10 @@ test-e2e: $(BIN)
 test-duckdb: setup
 	cd e2e/duckdb && npm ci --no-audit --no-fund && npm test
 
+# The window on its own database, then the window connected to a team server (log in, decide, check on the server).
 test-desktop: $(BIN)
 	@[ ! -x scripts/desktop-smoke.sh ] || scripts/desktop-smoke.sh $(BIN)
+	@[ ! -x scripts/desktop-connect.sh ] || scripts/desktop-connect.sh $(BIN)
 
 # The scale benchmarks (1,000,000 items; ITEMS=5000000 for the full population); results go to docs/benchmarks.md.
 ITEMS ?= 1000000

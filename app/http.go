@@ -70,6 +70,7 @@ func (s *Service) routes() []route {
 		{"PUT /api/settings/rubric", review.RoleSupervisor, s.handlePutRubric, 0},
 		{"POST /api/imports", review.RoleSupervisor, s.handleImport, maxUpload},
 		{"GET /api/adjudication", review.RoleSupervisor, s.handleAdjudication, 0},
+		{"GET /api/settings/overlap", review.RoleSupervisor, s.handleOverlap, 0},
 		{"PUT /api/settings/overlap", review.RoleSupervisor, s.handlePutOverlap, 0},
 		{"GET /api/audit/export", review.RoleSupervisor, s.handleAuditExport, 0},
 		{"GET /api/rules", review.RoleReviewer, s.handleRules, 0},

@@ -63,7 +63,20 @@ func (s *Service) handleAdjudication(w http.ResponseWriter, r *http.Request) err
 	return writeJSON(w, http.StatusOK, map[string]any{"disputes": out, "total": page.Total})
 }
 
-// SetOverlap sets the share of items reviewed twice, blind, by two different reviewers.
+// overlapSetting is the settings key of the double-review rate; the store reads it under the same name when it
+// decides whether an item goes to a second reviewer.
+const overlapSetting = "overlap"
+
+// handleOverlap tells the settings screen the double-review rate in force (0 when none was ever set).
+func (s *Service) handleOverlap(w http.ResponseWriter, r *http.Request) error {
+	var rate float64
+	if _, err := s.st.Setting(r.Context(), overlapSetting, &rate); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]float64{"rate": rate})
+}
+
+// handlePutOverlap sets the share of items reviewed twice, blind, by two different reviewers.
 func (s *Service) handlePutOverlap(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Rate float64 `json:"rate"`
@@ -74,7 +87,7 @@ func (s *Service) handlePutOverlap(w http.ResponseWriter, r *http.Request) error
 	if req.Rate < 0 || req.Rate > 1 {
 		return review.Errorf(review.Invalid, "rate %v must be between 0 and 1 (0.1 = 10%% of items reviewed twice)", req.Rate)
 	}
-	if err := s.st.PutSetting(r.Context(), identity(r).User, "overlap", req.Rate); err != nil {
+	if err := s.st.PutSetting(r.Context(), identity(r).User, overlapSetting, req.Rate); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, req)

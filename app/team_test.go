@@ -57,6 +57,7 @@ var endpointRoles = map[string]review.Role{
 	"GET /api/audit/export":         review.RoleSupervisor,
 	"PUT /api/settings/queue":       review.RoleSupervisor,
 	"PUT /api/settings/rubric":      review.RoleSupervisor,
+	"GET /api/settings/overlap":     review.RoleSupervisor,
 	"PUT /api/settings/overlap":     review.RoleSupervisor,
 	"POST /api/imports":             review.RoleSupervisor,
 	"GET /api/adjudication":         review.RoleSupervisor,
@@ -241,4 +242,37 @@ func TestServerWithoutAccountsIsSolo(t *testing.T) {
 	}
 	c.csrf = ""
 	c.do("POST", "/api/undo", nil, 403, nil) // a page on another site cannot post without the token
+}
+
+// TestOverlapSetting checks that the settings screen reads back the double-review rate it saved, and that a refused
+// rate leaves the one in force.
+func TestOverlapSetting(t *testing.T) {
+	_, srv := teamServer(t)
+	suki := &client{t: t, url: srv.URL, http: srv.Client(), bearer: "token-suki"}
+	steps := []struct {
+		name     string
+		put      any
+		status   int
+		wantRate float64
+	}{
+		{name: "never set", wantRate: 0},
+		{name: "a quarter", put: map[string]float64{"rate": 0.25}, status: 200, wantRate: 0.25},
+		{name: "above one is refused", put: map[string]float64{"rate": 1.5}, status: 400, wantRate: 0.25},
+		{name: "off again", put: map[string]float64{"rate": 0}, status: 200, wantRate: 0},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			suki.t = t
+			if st.put != nil {
+				suki.do("PUT", "/api/settings/overlap", st.put, st.status, nil)
+			}
+			var got struct {
+				Rate float64 `json:"rate"`
+			}
+			suki.do("GET", "/api/settings/overlap", nil, 200, &got)
+			if got.Rate != st.wantRate {
+				t.Fatalf("rate %v, want %v", got.Rate, st.wantRate)
+			}
+		})
+	}
 }

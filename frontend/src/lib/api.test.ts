@@ -196,6 +196,65 @@ describe('suggest', () => {
   });
 });
 
+describe('team and copilot calls', () => {
+  it('sends a rules file as typed, so the server can say where it is wrong', async () => {
+    const sent: { url: string; init?: RequestInit }[] = [];
+    const api = new Api(async (url, init) => {
+      sent.push({ url, init });
+      return url === '/api/me'
+        ? json(200, { user: 'suki', role: 'supervisor', csrf: 'c', progress: {} })
+        : json(400, { code: 'invalid', message: 'rules: rule 2 (vague): field "pattern": missing' });
+    });
+    await api.me();
+    const file = '{"rules": [\n  {"id": "x"}\n]}';
+    const err = await api.putRules(file).catch((e) => e);
+    expect(sent[1].url).toBe('/api/rules');
+    expect(sent[1].init?.method).toBe('PUT');
+    expect(sent[1].init?.body).toBe(file);
+    expect((sent[1].init?.headers as Record<string, string>)['X-CSRF-Token']).toBe('c');
+    expect(err).toMatchObject({ status: 400, message: 'rules: rule 2 (vague): field "pattern": missing' });
+  });
+
+  it('settles a dispute without leasing a queue item in the same round trip', async () => {
+    const { api, calls } = server(me('t'), () => json(200, { decision: { id: 9, verdict: 'accepted' } }));
+    await api.me();
+    await api.adjudicate('7/1', { verdict: 'accepted', started_at: 's', version: 4 });
+    expect(calls[1]).toMatchObject({ url: '/api/items/7%2F1/decision', method: 'POST', body: { verdict: 'accepted', version: 4 } });
+  });
+
+  const gets: { name: string; call: (api: Api) => Promise<unknown>; url: string }[] = [
+    { name: 'the first audit page', call: (a) => a.audit(), url: '/api/audit?limit=100' },
+    { name: 'an older audit page', call: (a) => a.audit(512, 50), url: '/api/audit?limit=50&before=512' },
+    { name: 'the double-review rate', call: (a) => a.overlap(), url: '/api/settings/overlap' },
+  ];
+  for (const g of gets) {
+    it(`asks for ${g.name}`, async () => {
+      const { api, calls } = server(() => json(200, {}));
+      await g.call(api);
+      expect(calls[0]).toMatchObject({ url: g.url, method: 'GET' });
+    });
+  }
+
+  const changes: { name: string; call: (api: Api) => Promise<unknown>; method: string; url: string; body: unknown }[] = [
+    { name: 'adds a user', call: (a) => a.addUser('ren', 'reviewer', 'correct horse'), method: 'POST', url: '/api/users',
+      body: { name: 'ren', role: 'reviewer', password: 'correct horse' } },
+    { name: 'disables a user by an escaped name', call: (a) => a.updateUser('a.b@c', { disabled: true }), method: 'PATCH',
+      url: '/api/users/a.b%40c', body: { disabled: true } },
+    { name: 'sets the double-review rate', call: (a) => a.putOverlap(0.1), method: 'PUT', url: '/api/settings/overlap', body: { rate: 0.1 } },
+    { name: 'rescores an edit', call: (a) => a.rescore('7', '株式会社は'), method: 'POST', url: '/api/items/7/rescore', body: { summary: '株式会社は' } },
+    { name: 'starts a batch rescore', call: (a) => a.rescoreBatch('2025-10-a'), method: 'POST', url: '/api/rescores', body: { batch: '2025-10-a' } },
+  ];
+  for (const c of changes) {
+    it(c.name, async () => {
+      const { api, calls } = server(me('t'), () => json(200, {}));
+      await api.me();
+      await c.call(api);
+      expect(calls[1]).toMatchObject({ url: c.url, method: c.method, body: c.body });
+      expect(calls[1].headers['X-CSRF-Token']).toBe('t');
+    });
+  }
+});
+
 describe('parseEvents', () => {
   it('keeps an unfinished event for the next chunk and joins multi-line data', () => {
     expect(parseEvents('event: delta\ndata: "a"\n\ndata: x\ndata: y\n\nevent: done\nda')).toEqual({

@@ -231,6 +231,69 @@ export interface LLMStatus {
   configured: boolean;
   message?: string;
   judge_model?: string;
+  judge_template?: string;
+}
+
+/** What the judge said about a text: points per criterion, by the rubric (POST /api/items/{id}/rescore). */
+export interface Rescore {
+  scores: Record<string, number>;
+  total: number;
+  max: number;
+  rationale?: string;
+  call?: { model: string; template_version: string; cost?: number };
+}
+
+/** An item two reviewers disagreed on, with both decisions, waiting for a supervisor. */
+export interface Dispute {
+  item: Item;
+  decisions: Decision[];
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface Account {
+  name: string;
+  role: Role;
+  disabled: boolean;
+  created_at: string;
+}
+
+/** A change to an account: any of its fields (PATCH /api/users/{name}). */
+export interface AccountChange {
+  role?: Role;
+  disabled?: boolean;
+  password?: string;
+}
+
+export interface RuleInfo {
+  id: string;
+  kind: string;
+  severity: Severity;
+  reason: string;
+  message: Message;
+  description: Message;
+}
+
+export interface RulesView {
+  version: string;
+  rules: RuleInfo[];
+  /** The rules file in force (docs/rules.md). */
+  file: unknown;
+  /** False when the server was started with --rules FILE: the file is changed there, not here. */
+  editable: boolean;
+}
+
+/** A body sent as written, for endpoints whose body is a document the server checks itself (the rules file). */
+export class RawJSON {
+  constructor(readonly text: string) {}
 }
 
 export interface ServerEvent {
@@ -610,6 +673,9 @@ export class Api {
     let payload: BodyInit | undefined;
     if (body instanceof FormData) {
       payload = body; // the browser sets the multipart boundary
+    } else if (body instanceof RawJSON) {
+      headers['Content-Type'] = 'application/json';
+      payload = body.text;
     } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       payload = JSON.stringify(body);
@@ -731,6 +797,36 @@ export class Api {
   reportURL(p: DashboardParams, format: 'html' | 'md'): string {
     const q = dashboardQuery(p);
     return `/api/report?format=${format}` + (q ? '&' + q : '');
+  }
+
+  /** The judge scores a text of an item (the reviewer's edit, or a suggestion) by the rubric. */
+  rescore = (id: string, summary: string, signal?: AbortSignal) =>
+    this.request<Rescore>('POST', `/items/${encodeURIComponent(id)}/rescore`, { summary }, signal);
+  /** Starts a batch rescore job ("" for every batch). */
+  rescoreBatch = (batch: string) => this.request<Job>('POST', '/rescores', { batch });
+
+  // Team mode: adjudication, audit log, accounts, settings and rules.
+  adjudication = () => this.request<{ disputes: Dispute[]; total: number }>('GET', '/adjudication');
+  /** Settles a dispute: a decision like any other, without leasing a queue item in the same round trip. */
+  adjudicate = (id: string, sub: Submission) =>
+    this.request<DecisionResult>('POST', `/items/${encodeURIComponent(id)}/decision`, sub);
+  /** A page of the audit log, newest first; before is the id of the oldest entry already shown. */
+  audit = (before?: number, limit = 100) =>
+    this.request<{ entries: AuditEntry[] | null }>('GET', `/audit?limit=${limit}${before ? `&before=${before}` : ''}`);
+  users = () => this.request<{ users: Account[] | null }>('GET', '/users');
+  addUser = (name: string, role: Role, password: string) =>
+    this.request<{ name: string; role: Role }>('POST', '/users', { name, role, password });
+  updateUser = (name: string, change: AccountChange) =>
+    this.request<Account>('PATCH', '/users/' + encodeURIComponent(name), change);
+  overlap = () => this.request<{ rate: number }>('GET', '/settings/overlap');
+  putOverlap = (rate: number) => this.request<{ rate: number }>('PUT', '/settings/overlap', { rate });
+  rules = () => this.request<RulesView>('GET', '/rules');
+  /** Saves a rules file as typed: the server checks it and answers 400 with the rule and field at fault. */
+  putRules = (file: string) => this.request<RulesView>('PUT', '/rules', new RawJSON(file));
+
+  /** Where a browser downloads the whole audit log. */
+  auditExportURL(format: 'csv' | 'jsonl'): string {
+    return `/api/audit/export?format=${format}`;
   }
 
   /** Where a browser downloads a finished export: a navigation, not a fetch, so the browser saves the file. */

@@ -3,8 +3,11 @@
 
 import type { MessageKey } from './i18n.svelte';
 
-/** What the review screen is doing: reading an item, editing it, rejecting it, or showing the shortcut list. */
-export type Mode = 'view' | 'edit' | 'reject' | 'help';
+/**
+ * What the review screen is doing: reading an item, editing it, rejecting it, showing the shortcut list, showing
+ * the copilot's suggested fix, or showing the item's history.
+ */
+export type Mode = 'view' | 'edit' | 'reject' | 'help' | 'suggest' | 'history';
 
 export type ActionName =
   | 'accept'
@@ -15,6 +18,8 @@ export type ActionName =
   | 'prev'
   | 'next'
   | 'suggest'
+  | 'take'
+  | 'history'
   | 'help'
   | 'save'
   | 'cancel'
@@ -47,7 +52,8 @@ const viewLetters: Record<string, ActionName> = {
   u: 'undo',
   k: 'prev',
   j: 'next',
-  l: 'suggest',
+  f: 'suggest',
+  h: 'history',
 };
 
 export function actionFor(k: KeyInput, mode: Mode): Action | null {
@@ -56,6 +62,7 @@ export function actionFor(k: KeyInput, mode: Mode): Action | null {
   const mod = !!(k.ctrlKey || k.metaKey);
   switch (mode) {
     case 'help':
+    case 'history':
       if (k.key === 'Escape' || k.key === '?' || (!mod && !k.editable && k.key.length === 1)) return { name: 'cancel' };
       return null;
     case 'edit':
@@ -69,6 +76,12 @@ export function actionFor(k: KeyInput, mode: Mode): Action | null {
         return { name: 'toggle', index: k.key === '0' ? 9 : Number(k.key) - 1 };
       }
       return null;
+    case 'suggest':
+      // The suggestion sits over the item: Esc drops it, Enter or T takes it, E edits it further, and every key of
+      // the view (a decision, J, K) still works and cancels it.
+      if (k.key === 'Escape') return { name: 'cancel' };
+      if (!k.editable && !mod && !k.altKey && (k.key === 'Enter' || k.key.toLowerCase() === 't')) return { name: 'take' };
+      return actionFor(k, 'view');
     case 'view': {
       if (k.editable) return null;
       if (mod && !k.altKey && k.key.toLowerCase() === 'z' && !k.shiftKey) return { name: 'undo' };
@@ -113,7 +126,9 @@ export const shortcuts: { keys: string[]; label: MessageKey }[] = [
   { keys: ['U', 'Ctrl+Z'], label: 'key.undo' },
   { keys: ['K'], label: 'key.prev' },
   { keys: ['J'], label: 'key.next' },
-  { keys: ['L'], label: 'key.suggest' },
+  { keys: ['F'], label: 'key.suggest' },
+  { keys: ['T', 'Enter'], label: 'key.take' },
+  { keys: ['H'], label: 'key.history' },
   { keys: ['1', '…', '9'], label: 'key.check' },
   { keys: ['Ctrl+Enter'], label: 'key.save' },
   { keys: ['Esc'], label: 'key.cancel' },

@@ -1,7 +1,7 @@
 // Hash routes (#/queue, #/review/ID): they survive a reload in both the browser and the window, and need nothing
 // from the server beyond index.html.
 
-export type Page = 'review' | 'queue' | 'dashboard' | 'transfer' | 'settings';
+export type Page = 'review' | 'queue' | 'dashboard' | 'transfer' | 'settings' | 'adjudication' | 'audit' | 'users';
 
 export interface Route {
   page: Page;
@@ -9,7 +9,7 @@ export interface Route {
   id?: string;
 }
 
-const pages: Page[] = ['review', 'queue', 'dashboard', 'transfer', 'settings'];
+const pages: Page[] = ['review', 'queue', 'dashboard', 'transfer', 'settings', 'adjudication', 'audit', 'users'];
 
 export function parseHash(hash: string): Route {
   // A screen may keep its own state after "?" (the dashboard's filters, so that a view can be shared).

@@ -2,8 +2,10 @@
 // rules, batches), loaded once at start and after a login, shared by every screen.
 
 import { api, ApiError, type Decision, type LLMStatus, type Me, type Meta, type Progress } from './api';
+import { t } from './i18n.svelte';
 
 const checklistKey = 'reviewdesk.checklist';
+const rescoreEditsKey = 'reviewdesk.rescoreEdits';
 
 function stored(key: string, fallback: boolean): boolean {
   try {
@@ -11,6 +13,14 @@ function stored(key: string, fallback: boolean): boolean {
     return v === null || v === undefined ? fallback : v === '1';
   } catch {
     return fallback;
+  }
+}
+
+function remember(key: string, on: boolean) {
+  try {
+    globalThis.localStorage?.setItem(key, on ? '1' : '0');
+  } catch {
+    // a blocked storage only loses the preference
   }
 }
 
@@ -23,11 +33,14 @@ class Session {
   /** Why the app could not start (the server is down, ...). */
   error = $state('');
   checklist = $state(stored(checklistKey, true));
+  /** Have the judge score the reviewer's edit each time they pause typing (costs an LLM call per pause). */
+  rescoreEdits = $state(stored(rescoreEditsKey, false));
   /** Whether the LLM copilot is configured on the server (null until asked). */
   llm = $state<LLMStatus | null>(null);
 
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private metaLoaded: Promise<unknown> = Promise.resolve();
+  private llmLoaded: Promise<void> = Promise.resolve();
 
   /** Resolves once /api/meta has answered (or failed): the review screen paints its first item after it. */
   metaReady(): Promise<void> {
@@ -59,9 +72,9 @@ class Session {
       this.me = me;
       this.progress = me.progress;
       this.needLogin = false;
-      api.llm().then(
-        (l) => (this.llm = l),
-        () => (this.llm = { configured: false }),
+      this.llmLoaded = api.llm().then(
+        (l) => void (this.llm = l),
+        () => void (this.llm = { configured: false }),
       );
       await meta;
     } catch (e) {
@@ -91,11 +104,27 @@ class Session {
 
   setChecklist(on: boolean) {
     this.checklist = on;
-    try {
-      globalThis.localStorage?.setItem(checklistKey, on ? '1' : '0');
-    } catch {
-      // a blocked storage only loses the preference
-    }
+    remember(checklistKey, on);
+  }
+
+  setRescoreEdits(on: boolean) {
+    this.rescoreEdits = on;
+    remember(rescoreEditsKey, on);
+  }
+
+  /** Why the copilot's buttons are off, "" when they work: the server's own note on how to configure an LLM. */
+  get llmOff(): string {
+    if (!this.llm) return t('app.loading');
+    return this.llm.configured ? '' : this.llm.message || t('suggest.off');
+  }
+
+  /** Resolves once the server said whether it has an LLM: a key pressed before then waits for the answer. */
+  llmReady(): Promise<void> {
+    return this.llmLoaded;
+  }
+
+  get admin(): boolean {
+    return this.me?.role === 'admin';
   }
 
   /**
