@@ -99,10 +99,13 @@ func dsn(path string, writer bool) string {
 	q.Set("_synchronous", "FULL")
 	q.Set("_busy_timeout", "10000")
 	q.Set("_foreign_keys", "on")
-	q.Set("_cache_size", "-32000")
+	// Page caches: 32 MB for the writer, 16 MB for each of the readers, so that a server on millions of items
+	// stays within a couple of hundred megabytes.
 	if writer {
+		q.Set("_cache_size", "-32000")
 		q.Set("_txlock", "immediate")
 	} else {
+		q.Set("_cache_size", "-16000")
 		q.Set("_query_only", "true")
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
