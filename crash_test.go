@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -21,6 +22,8 @@ import (
 	"time"
 
 	"reviewdesk/demo"
+	"reviewdesk/ingest"
+	"reviewdesk/review"
 	"reviewdesk/store"
 )
 
@@ -265,4 +268,154 @@ func reviewOne(base, csrf string, client, n int) (id, verdict string, decision i
 		return "", "", 0, false
 	}
 	return claim.Item.ID, verdict, res.Decision.ID, true
+}
+
+// TestCrashDuringExport kills gold exports at random moments while the decisions behind them keep changing (new
+// approvals, rejections, reopened items). After every kill the database is intact and the table reads as a set of
+// distinct approved rows; the next run completes it to exactly the approved items, with no duplicate and none
+// missing.
+func TestCrashDuringExport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "export.db")
+	gold := filepath.Join(dir, "gold")
+	if out, err := cli("demo", "--db", db, "--items", "3000", "--reviewed", "0.5").CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	t0 := time.Now()
+	if out, err := cli("export", "gold", "--db", db, "--to", gold).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	full := time.Since(t0)
+	killed := 0
+	for trial := range crashTrials(t) {
+		changeDecisions(t, db, rng, 40)
+		if trial%5 == 4 {
+			os.RemoveAll(gold) // now and then a whole table to write, not just the changes
+		}
+		cmd := cli("export", "gold", "--db", db, "--to", gold)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rng.Int64N(int64(full))))
+		cmd.Process.Signal(syscall.SIGKILL)
+		if err := cmd.Wait(); err != nil {
+			killed++
+		}
+		checkIntegrity(t, db)
+		if _, err := os.Stat(filepath.Join(gold, "_delta_log")); err == nil {
+			rows := goldIDs(t, gold)
+			for id := range rows {
+				if !approvedEver(t, db, id) {
+					t.Fatalf("trial %d: after a kill the table holds %s, which was never approved", trial, id)
+				}
+			}
+		}
+		if out, err := cli("export", "gold", "--db", db, "--to", gold).CombinedOutput(); err != nil {
+			t.Fatalf("trial %d: re-run: %v: %s", trial, err, out)
+		}
+		got, want := goldIDs(t, gold), approvedIDs(t, db)
+		if !maps.Equal(got, want) {
+			t.Fatalf("trial %d: after the re-run the table holds %d rows, %d items are approved", trial, len(got), len(want))
+		}
+	}
+	t.Logf("%d kill trials over %v exports; %d killed before they finished", crashTrials(t), full, killed)
+}
+
+// changeDecisions approves or rejects n open items and reopens a few approved ones.
+func changeDecisions(t *testing.T, db string, rng *rand.Rand, n int) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	page, err := st.Items(ctx, review.ItemFilter{Status: []review.Status{review.Pending}, Sort: review.SortImported,
+		Limit: n, Offset: rng.IntN(200)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for _, rec := range page.Items {
+		d := review.Decision{ItemID: rec.ID, Verdict: review.Accepted, FinalText: rec.Summary, Reviewer: "crash",
+			Reasons: []string{}, StartedAt: now, EndedAt: now}
+		if rng.IntN(4) == 0 {
+			d.Verdict, d.FinalText, d.Reasons = review.Rejected, "", []string{"vague"}
+		}
+		if _, err := st.SaveDecision(ctx, d, rec.Version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done, err := st.Items(ctx, review.ItemFilter{Status: []review.Status{review.Status(review.Accepted)}, Sort: review.SortImported,
+		Limit: 3, Offset: rng.IntN(100)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range done.Items {
+		if err := st.Reopen(ctx, rec.ID, "crash"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// approvedIDs are the items the gold table must hold: current decision accepted or edited, not waiting for a
+// blind second review.
+func approvedIDs(t *testing.T, db string) map[string]bool {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	rows, err := conn.Query(`SELECT items.id FROM items JOIN decisions ON decisions.id = items.decision
+		WHERE decisions.verdict IN ('accepted', 'edited') AND decisions.undone_at IS NULL AND items.overlap != 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		out[id] = true
+	}
+	return out
+}
+
+func approvedEver(t *testing.T, db, id string) bool {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n int
+	conn.QueryRow(`SELECT count(*) FROM decisions JOIN items ON items.seq = decisions.seq
+		WHERE items.id = ? AND decisions.verdict IN ('accepted', 'edited')`, id).Scan(&n)
+	return n > 0
+}
+
+// goldIDs reads the gold table with ingest's Delta reader, failing on a duplicate id.
+func goldIDs(t *testing.T, dir string) map[string]bool {
+	t.Helper()
+	r, err := ingest.Open(dir, ingest.Options{Format: ingest.FormatDelta, Map: map[string]string{"score": "judge_score"}})
+	if err != nil {
+		t.Fatalf("read the gold table: %v", err)
+	}
+	defer r.Close()
+	out := map[string]bool{}
+	for {
+		it, pos, err := r.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("read the gold table at %s: %v", pos, err)
+		}
+		if out[it.ID] {
+			t.Fatalf("the gold table holds %s twice", it.ID)
+		}
+		out[it.ID] = true
+	}
 }

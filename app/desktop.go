@@ -66,6 +66,9 @@ func (d *Dialogs) Disconnect() error {
 // Server is the team server the window works on, "" for the local database.
 func (d *Dialogs) Server() string { return d.sw.Server() }
 
+// HasLocal reports whether the window has a local database to go back to (not when started with --server).
+func (d *Dialogs) HasLocal() bool { return d.sw.HasLocal() }
+
 // OpenImportFile asks for a file to import.
 func (d *Dialogs) OpenImportFile() (string, error) {
 	return runtime.OpenFileDialog(d.ctx, runtime.OpenDialogOptions{

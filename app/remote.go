@@ -123,6 +123,9 @@ func (sw *Switch) Disconnect() error {
 	return nil
 }
 
+// HasLocal reports whether there is a local database to go back to.
+func (sw *Switch) HasLocal() bool { return sw.local != nil }
+
 // Server is the team server in use, "" for the local database.
 func (sw *Switch) Server() string {
 	sw.mu.RLock()

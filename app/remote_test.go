@@ -33,8 +33,11 @@ func TestRemoteKeepsTheSession(t *testing.T) {
 	if sw.Server() != team.URL {
 		t.Fatalf("Server() = %q", sw.Server())
 	}
-	if err := sw.Disconnect(); err == nil {
+	if err := sw.Disconnect(); err == nil || sw.HasLocal() {
 		t.Fatal("a window started on a server has no local database to go back to")
+	}
+	if !NewSwitch(http.NotFoundHandler()).HasLocal() {
+		t.Fatal("a window on a local database has one to go back to")
 	}
 }
 

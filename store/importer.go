@@ -56,13 +56,13 @@ type Import struct {
 // needs none, and any failure rolls the whole import back anyway.
 
 var importStatements = map[string]string{
-	"lookup":    `SELECT seq, content_hash, revision, status, summary, scores, score, import FROM items WHERE id = ?`,
+	"lookup":    `SELECT seq, content_hash, revision, status, summary, scores, score, import, hints FROM items WHERE id = ?`,
 	"seen":      `UPDATE OR FAIL items SET import = ? WHERE seq = ?`,
 	"fts":       `INSERT OR IGNORE INTO fts_pending (seq) VALUES (?)`,
 	"decision":  `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks, comment, reviewer, started_at, ended_at, seconds, rules_version) VALUES (?,?,?,?,'[]','{}','',?,?,?,0,?)`,
 	"discard":   `UPDATE OR FAIL items SET status = 'auto_discarded', decision = ?, version = version + 1 WHERE seq = ?`,
-	"delHints":  `DELETE FROM item_hints WHERE seq = ?`,
-	"delScores": `DELETE FROM item_scores WHERE seq = ?`,
+	"delHints":  `DELETE FROM item_hints WHERE rule = ? AND score = ? AND seq = ?`,
+	"delScores": `DELETE FROM item_scores WHERE criterion = ? AND points = ? AND score = ? AND seq = ?`,
 	"source":    `UPDATE sources SET text = ? WHERE seq = ?`,
 }
 
@@ -297,12 +297,12 @@ func (im *Import) putExisting(p *Prepared) (Outcome, error) {
 	var (
 		seq, lastImport       int64
 		hash, status, summary string
-		oldScores             string
+		oldScores, oldHints   string
 		oldScore              float64
 		revision              int
 	)
 	if err := im.stmts["lookup"].QueryRowContext(im.ctx, it.ID).Scan(&seq, &hash, &revision, &status, &summary, &oldScores,
-		&oldScore, &lastImport); err != nil {
+		&oldScore, &lastImport, &oldHints); err != nil {
 		return 0, fmt.Errorf("import %s: %w", it.ID, err)
 	}
 	if lastImport == im.id {
@@ -333,10 +333,8 @@ func (im *Import) putExisting(p *Prepared) (Outcome, error) {
 		p.RulesVersion, decided, im.id, im.now, im.now, seq); err != nil {
 		return 0, fmt.Errorf("import %s: new revision: %w", it.ID, err)
 	}
-	for _, name := range []string{"delHints", "delScores"} {
-		if _, err := im.stmts[name].ExecContext(im.ctx, seq); err != nil {
-			return 0, fmt.Errorf("import %s: %w", it.ID, err)
-		}
+	if err := im.deleteDetails(seq, oldScore, oldScores, oldHints); err != nil {
+		return 0, fmt.Errorf("import %s: %w", it.ID, err)
 	}
 	if _, err := im.stmts["source"].ExecContext(im.ctx, it.Source, seq); err != nil {
 		return 0, fmt.Errorf("import %s: %w", it.ID, err)
@@ -564,4 +562,28 @@ func hintRules(hints []review.Hint) []string {
 		}
 	}
 	return rules
+}
+
+// deleteDetails removes the lookup rows of an item's replaced revision by their full keys: the tables are keyed for
+// listing (rule or criterion first), so deleting by item alone would scan them whole.
+func (im *Import) deleteDetails(seq int64, score float64, scoresJSON, hintsJSON string) error {
+	var scores map[string]float64
+	if err := json.Unmarshal([]byte(scoresJSON), &scores); err != nil {
+		return err
+	}
+	for c, v := range scores {
+		if _, err := im.stmts["delScores"].ExecContext(im.ctx, c, v, score, seq); err != nil {
+			return err
+		}
+	}
+	var hints []review.Hint
+	if err := json.Unmarshal([]byte(hintsJSON), &hints); err != nil {
+		return err
+	}
+	for _, rule := range hintRules(hints) {
+		if _, err := im.stmts["delHints"].ExecContext(im.ctx, rule, score, seq); err != nil {
+			return err
+		}
+	}
+	return nil
 }

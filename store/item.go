@@ -248,7 +248,7 @@ func listQuery(f review.ItemFilter) query {
 		q.from = "item_scores c JOIN items ON items.seq = c.seq"
 		pc := pointConds("c")
 		add(pc[0].(string), pc[1:]...)
-		q.order = "c.score DESC, c.points, c.seq"
+		q.order = "c.points, c.score DESC, c.seq"
 		if f.MinScore != nil {
 			add("c.score >= ?", *f.MinScore)
 		}
@@ -257,6 +257,15 @@ func listQuery(f review.ItemFilter) query {
 		}
 		f.Criterion, f.MinScore, f.MaxScore = "", nil, nil
 	}
+	// A rule or criterion filter alone is counted in its own table, without looking up an item per match.
+	var driving string
+	switch {
+	case strings.HasPrefix(q.from, "item_hints h"):
+		driving = "item_hints h"
+	case strings.HasPrefix(q.from, "item_scores c"):
+		driving = "item_scores c"
+	}
+	drivingConds, drivingArgs := len(conds), len(q.args)
 	if f.Reviewer != "" && !strings.HasPrefix(q.from, "decisions") {
 		add("items.decision IN (SELECT id FROM decisions WHERE reviewer = ?)", f.Reviewer)
 	}
@@ -290,12 +299,16 @@ func listQuery(f review.ItemFilter) query {
 	if len(conds) > 0 {
 		q.where = " WHERE " + strings.Join(conds, " AND ")
 	}
+	if driving != "" && len(conds) == drivingConds {
+		q.count = `SELECT count(*) FROM (SELECT 1 FROM ` + driving + q.where + ` LIMIT ?)`
+		q.countArgs = q.args[:drivingArgs:drivingArgs]
+	}
 	return q
 }
 
 // Batches lists the batch names with their item counts.
 func (s *Store) Batches(ctx context.Context) ([]Count, error) {
-	return s.counts(ctx, "SELECT batch, count(*) FROM items GROUP BY batch ORDER BY batch")
+	return s.counts(ctx, "SELECT batch, sum(n) FROM agg_items GROUP BY batch HAVING sum(n) > 0 ORDER BY batch")
 }
 
 // Count is a name with a number.

@@ -234,6 +234,16 @@ func (s *Store) inTxWith(ctx context.Context, durable bool, fn func(*wtx) error)
 	return tx.Commit()
 }
 
+// bigCache gives the writer a 256 MB page cache until restore is called: bulk work that inserts into large indexes
+// in key order unrelated to the table's (gold bookkeeping, imports) otherwise rereads index pages from disk for
+// almost every row once the database outgrows the usual 32 MB.
+func (s *Store) bigCache(ctx context.Context) (restore func(), err error) {
+	if _, err := s.write.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
+		return nil, err
+	}
+	return func() { s.write.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -32000") }, nil
+}
+
 // wtx is a write transaction that runs the reviewing loop's statements from the ones prepared at Open: parsing
 // and planning them again for every claim and decision would cost more than running them.
 type wtx struct {

@@ -136,6 +136,21 @@ func TestImportIdempotentAndRevisions(t *testing.T) {
 	if len(got.Hints) == 0 || got.Hints[0].Rule != "first_person" {
 		t.Fatalf("hints of the new revision: %+v", got.Hints)
 	}
+	// The replaced revisions' lookup rows are gone: one row per criterion and per rule of the current revision.
+	for _, it := range items[:2] {
+		var scores, hints int
+		s.read.QueryRow(`SELECT count(*) FROM item_scores JOIN items USING (seq) WHERE items.id = ?`, it.ID).Scan(&scores)
+		s.read.QueryRow(`SELECT count(*) FROM item_hints JOIN items USING (seq) WHERE items.id = ?`, it.ID).Scan(&hints)
+		rec, _ := s.Item(ctx, it.ID)
+		rules := map[string]bool{}
+		for _, h := range rec.Hints {
+			rules[h.Rule] = true
+		}
+		if scores != len(it.Scores) || hints != len(rules) {
+			t.Errorf("%s after a new revision: %d criterion rows, %d hint rows; want %d and %d", it.ID, scores, hints,
+				len(it.Scores), len(rules))
+		}
+	}
 	page, err := s.Items(ctx, review.ItemFilter{Rule: "first_person"})
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ export interface Dialogs {
   Connect(server: string): Promise<void>;
   Disconnect(): Promise<void>;
   Server(): Promise<string>;
+  HasLocal(): Promise<boolean>;
 }
 
 interface WailsWindow {
