@@ -278,7 +278,7 @@ func TestCrashDuringExport(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "export.db")
 	gold := filepath.Join(dir, "gold")
-	if out, err := cli("demo", "--db", db, "--items", "3000", "--reviewed", "0.5").CombinedOutput(); err != nil {
+	if out, err := cli("demo", "--db", db, "--items", "1500", "--reviewed", "0.5").CombinedOutput(); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -289,7 +289,7 @@ func TestCrashDuringExport(t *testing.T) {
 	full := time.Since(t0)
 	killed := 0
 	for trial := range crashTrials(t) {
-		changeDecisions(t, db, rng, 40)
+		changeDecisions(t, db, rng, 25)
 		if trial%5 == 4 {
 			os.RemoveAll(gold) // now and then a whole table to write, not just the changes
 		}
@@ -297,7 +297,7 @@ func TestCrashDuringExport(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rng.Int64N(int64(full))))
+		time.Sleep(time.Duration(rng.Int64N(int64(full) * 5 / 4)))
 		cmd.Process.Signal(syscall.SIGKILL)
 		if err := cmd.Wait(); err != nil {
 			killed++
