@@ -13,6 +13,9 @@ func (s *Service) RunIndexer(ctx context.Context) {
 	// Small batches keep the writer free for reviewers: a claim or decision waits at most for one batch (some
 	// 20 ms); the first seconds after start belong to the first screen.
 	const batch = 100
+	if n, err := s.st.IndexBacklog(ctx); err == nil {
+		s.indexLeft.Store(int64(n))
+	}
 	select {
 	case <-ctx.Done():
 		return

@@ -8,35 +8,101 @@ import (
 	"time"
 )
 
-// measureExport approves every open item of the benchmark database and times the gold export to a Delta table,
-// against the Parquet library writing the same rows with no Delta log (reviewdesk's own Parquet snapshot, which
-// reads the rows the same way).
-func measureExport(cfg config, db string, r *report) error {
-	logf("export: approving every open item")
+// approve decides open items directly in SQL, as fast as a benchmark needs: accepted (every fifth rejected), by
+// made-up reviewers over the last days. share is the fraction of the open items to decide. The dashboard's counts
+// are rebuilt afterwards with `reviewdesk stats --rebuild`, the repair path for writes that bypass the store.
+func approve(db string, share float64) (int, error) {
 	conn, err := sql.Open("sqlite3", "file:"+db+"?_journal_mode=WAL&_busy_timeout=10000")
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	now := time.Now().UnixMilli()
+	var open int
+	if err := conn.QueryRow(`SELECT count(*) FROM items WHERE status IN ('pending', 'skipped')`).Scan(&open); err != nil {
+		return 0, err
+	}
+	n := int(float64(open) * share)
+	for _, q := range []string{
+		`CREATE TEMP TABLE picked AS SELECT seq FROM items WHERE status IN ('pending', 'skipped') ORDER BY sample_key LIMIT ?2`,
+		`INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks, comment, reviewer, started_at, ended_at,
+		   seconds, rules_version, batch, rules)
+		 SELECT items.seq, revision, CASE WHEN items.seq % 5 = 0 THEN 'rejected' ELSE 'accepted' END,
+		   CASE WHEN items.seq % 5 = 0 THEN '' ELSE summary END,
+		   CASE WHEN items.seq % 5 = 0 THEN '["vague"]' ELSE '[]' END, '{}', '', 'r' || (items.seq % 12),
+		   ?1 - (items.seq % 864000) * 1000 - 30000, ?1 - (items.seq % 864000) * 1000, 30, rules_version, batch, '[]'
+		 FROM items JOIN temp.picked USING (seq)`,
+		`UPDATE items SET status = (SELECT verdict FROM decisions WHERE decisions.id =
+		   (SELECT max(id) FROM decisions WHERE decisions.seq = items.seq)), version = version + 1,
+		   decision = (SELECT max(id) FROM decisions WHERE decisions.seq = items.seq)
+		 WHERE seq IN (SELECT seq FROM temp.picked)`,
+		`DROP TABLE temp.picked`,
+	} {
+		if _, err := conn.Exec(q, now, n); err != nil {
+			return 0, fmt.Errorf("approve items: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// measureDashboard decides half of the open items (about 500,000 decisions at a million items) and times the
+// dashboard and stats on them.
+func measureDashboard(cfg config, db string, r *report) error {
+	logf("dashboard: deciding half of the open items")
+	n, err := approve(db, 0.5)
 	if err != nil {
 		return err
 	}
-	now := time.Now().UnixMilli()
-	for _, q := range []string{
-		`INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks, comment, reviewer, started_at, ended_at, seconds, rules_version)
-		 SELECT seq, revision, 'accepted', summary, '[]', '{}', '', 'bench', ?1 - 30000, ?1, 30, rules_version FROM items
-		 WHERE status IN ('pending', 'skipped')`,
-		`UPDATE items SET status = 'accepted', version = version + 1,
-		 decision = (SELECT max(id) FROM decisions WHERE decisions.seq = items.seq) WHERE status IN ('pending', 'skipped')`,
-	} {
-		if _, err := conn.Exec(q, now); err != nil {
-			conn.Close()
-			return fmt.Errorf("approve items: %w", err)
-		}
-	}
-	var approved float64
-	if err := conn.QueryRow(`SELECT count(*) FROM items WHERE status IN ('accepted', 'edited')`).Scan(&approved); err != nil {
-		conn.Close()
+	d, _, err := reviewdesk(cfg, "stats", "--db", db, "--rebuild", "--json")
+	if err != nil {
 		return err
 	}
+	var decisions int
+	conn, _ := sql.Open("sqlite3", "file:"+db+"?mode=ro")
+	conn.QueryRow(`SELECT count(*) FROM decisions WHERE undone_at IS NULL`).Scan(&decisions)
 	conn.Close()
+	r.note("Dashboard database: %d items, %d decisions (%d of them written directly for the benchmark, whose counts "+
+		"`reviewdesk stats --rebuild` rebuilt in %v).", cfg.items, decisions, n, d.Round(time.Millisecond))
+	s, _, err := startServer(cfg, db)
+	if err != nil {
+		return err
+	}
+	defer s.stop()
+	for _, ep := range []struct{ name, path string }{{"dashboard", "/api/dashboard"}, {"stats", "/api/stats"},
+		{"dashboard, one batch and 7 days", "/api/dashboard?batch=2025-10-a&from=" + time.Now().AddDate(0, 0, -7).Format("2006-01-02")}} {
+		var lat []time.Duration
+		for range 20 {
+			t0 := time.Now()
+			if err := s.get(ep.path, nil); err != nil {
+				return err
+			}
+			lat = append(lat, time.Since(t0))
+		}
+		p := percentile(lat, 1)
+		r.add(ep.name+", slowest of 20 (ms)", ms(p), "", 0, "≤ 200", p <= 200*time.Millisecond)
+	}
+	t0 := time.Now()
+	if _, _, err := reviewdesk(cfg, "stats", "--db", db, "--json"); err != nil {
+		return err
+	}
+	r.note("`reviewdesk stats --json` on that database, the whole process: %v.", time.Since(t0).Round(time.Millisecond))
+	return nil
+}
 
+// measureExport approves every open item and times the gold export to a Delta table, against the Parquet library
+// writing the same rows with no Delta log (reviewdesk's own Parquet snapshot, which reads the rows the same way).
+func measureExport(cfg config, db string, r *report) error {
+	logf("export: approving every open item")
+	if _, err := approve(db, 1); err != nil {
+		return err
+	}
+	conn, _ := sql.Open("sqlite3", "file:"+db+"?mode=ro")
+	var approved float64
+	err := conn.QueryRow(`SELECT count(*) FROM items WHERE status IN ('accepted', 'edited')`).Scan(&approved)
+	conn.Close()
+	if err != nil {
+		return err
+	}
 	gold := filepath.Join(cfg.work, "gold")
 	os.RemoveAll(gold)
 	logf("export: gold Delta table (%.0f rows)", approved)

@@ -68,6 +68,9 @@ func run(cfg config) error {
 	if err := measureServe(cfg, db, r); err != nil {
 		return err
 	}
+	if err := measureDashboard(cfg, db, r); err != nil {
+		return err
+	}
 	if err := measureExport(cfg, db, r); err != nil {
 		return err
 	}

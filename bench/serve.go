@@ -260,26 +260,6 @@ func measureServe(cfg config, db string, r *report) error {
 	r.add("list or filter page, worst p99 over the filters (ms)", ms(worst), "", 0, "≤ 50", worst <= 50*time.Millisecond)
 	r.table("List and filter pages (50 items, pages 1–6, 60 requests each)", "| filter | query | p50 ms | p99 ms |\n|---|---|---|---|\n"+strings.Join(rows, "\n"))
 
-	logf("serve: dashboard and stats")
-	for _, ep := range []struct{ name, path string }{{"stats", "/api/stats"}, {"dashboard", "/api/dashboard"}} {
-		var lat []time.Duration
-		for range 20 {
-			t0 := time.Now()
-			err := s.get(ep.path, nil)
-			if err != nil && strings.Contains(err.Error(), "404") {
-				break // an endpoint this build does not have
-			}
-			if err != nil {
-				return err
-			}
-			lat = append(lat, time.Since(t0))
-		}
-		if len(lat) == 0 {
-			continue
-		}
-		p := percentile(lat, 1)
-		r.add(ep.name+", slowest of 20 (ms)", ms(p), "", 0, "≤ 200", p <= 200*time.Millisecond)
-	}
 	sample()
 	r.add("serve resident memory, idle (MB)", idle, "", 0, "≤ 200", idle <= 200)
 	r.add("serve resident memory, under load (MB)", peak, "", 0, "≤ 200", peak <= 200)

@@ -58,3 +58,10 @@ func (s *Store) IndexPending(ctx context.Context, limit int) (indexed, left int,
 	}
 	return indexed, left, nil
 }
+
+// IndexBacklog counts the items waiting for the search index.
+func (s *Store) IndexBacklog(ctx context.Context) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM fts_pending`).Scan(&n)
+	return n, err
+}
