@@ -313,3 +313,27 @@ func TestRulesEditedByASupervisor(t *testing.T) {
 		t.Fatalf("a restarted service uses rules %s, want %s", again.Rules().Version, view.Version)
 	}
 }
+
+// The search indexer takes small batches while reviewers write and larger ones while nobody does; reads do not
+// count as writing.
+func TestIndexBatchFollowsWrites(t *testing.T) {
+	svc := testService(t, 6)
+	srv := httptest.NewServer(svc.Handler(nil))
+	defer srv.Close()
+	c := newClient(t, srv.URL)
+	if svc.busy() || svc.indexBatch() != 500 {
+		t.Fatalf("before any request: busy %v, batch %d", svc.busy(), svc.indexBatch())
+	}
+	c.do("GET", "/api/items", nil, 200, nil)
+	if svc.busy() {
+		t.Fatal("a GET made the indexer think people are deciding")
+	}
+	c.do("POST", "/api/queue/next", map[string]any{}, 200, nil)
+	if !svc.busy() || svc.indexBatch() != 100 {
+		t.Fatalf("after a claim: busy %v, batch %d", svc.busy(), svc.indexBatch())
+	}
+	svc.lastWrite.Store(time.Now().Add(-3 * time.Second).UnixNano())
+	if svc.busy() || svc.indexBatch() != 500 {
+		t.Fatalf("three seconds after the last write: busy %v, batch %d", svc.busy(), svc.indexBatch())
+	}
+}

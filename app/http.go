@@ -158,6 +158,9 @@ func (s *Service) endpoint(rt route) http.Handler {
 			writeError(w, r, err, s)
 			return
 		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			s.lastWrite.Store(time.Now().UnixNano())
+		}
 		if r.Body != nil {
 			limit := int64(maxJSONBody)
 			if rt.maxBody > 0 {

@@ -10,19 +10,16 @@ import (
 // so that they stay fast. Each round indexes a small batch in its own short transaction, so reviewers' decisions
 // are never held up for long.
 func (s *Service) RunIndexer(ctx context.Context) {
-	// Small batches keep the writer free for reviewers: a claim or decision waits at most for one batch (some
-	// 20 ms); the first seconds after start belong to the first screen.
-	const batch = 100
 	if n, err := s.st.IndexBacklog(ctx); err == nil {
 		s.indexLeft.Store(int64(n))
 	}
 	select {
 	case <-ctx.Done():
 		return
-	case <-time.After(3 * time.Second):
+	case <-time.After(3 * time.Second): // the first seconds after start belong to the first screen
 	}
 	for {
-		n, left, err := s.st.IndexPending(ctx, batch)
+		n, left, err := s.st.IndexPending(ctx, s.indexBatch())
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -36,8 +33,11 @@ func (s *Service) RunIndexer(ctx context.Context) {
 		}
 		s.indexLeft.Store(int64(left))
 		wait := 10 * time.Millisecond
-		if n == 0 || err != nil {
+		switch {
+		case n == 0 || err != nil:
 			wait = 2 * time.Second
+		case !s.busy():
+			wait = time.Millisecond
 		}
 		select {
 		case <-ctx.Done():
@@ -45,4 +45,19 @@ func (s *Service) RunIndexer(ctx context.Context) {
 		case <-time.After(wait):
 		}
 	}
+}
+
+// indexBatch is how many items one indexing transaction takes. While people decide, small batches keep the writer
+// free for them: a claim or decision waits at most for one batch (some 20 ms). While nobody has written for a
+// couple of seconds, larger batches (some 100 ms) build the index about twice as fast.
+func (s *Service) indexBatch() int {
+	if s.busy() {
+		return 100
+	}
+	return 500
+}
+
+// busy says whether the API took a state-changing request in the last two seconds.
+func (s *Service) busy() bool {
+	return time.Since(time.Unix(0, s.lastWrite.Load())) < 2*time.Second
 }

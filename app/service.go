@@ -47,6 +47,9 @@ type Service struct {
 	logins   loginLimiter
 	// indexLeft is how many items wait for the search index, as the indexer last saw.
 	indexLeft atomic.Int64
+	// lastWrite is when the API last took a state-changing request (Unix nanoseconds): the indexer works in
+	// small batches while people are deciding and in large ones while nobody is.
+	lastWrite atomic.Int64
 
 	mu      sync.RWMutex
 	rules   *review.RuleSet

@@ -36,77 +36,133 @@ type pqItem struct {
 	Batch         string  `parquet:"batch"`
 }
 
-// generate writes the items once per (items, seed); a stamp file lets a kept work directory be reused.
-func generate(cfg config, r *report) (files, error) {
+// formats says which input files to write.
+type formats struct{ jsonl, csv, parquet bool }
+
+var allFormats = formats{true, true, true}
+
+// generate writes the items in the given formats. A stamp file lets a kept work directory (all three formats) be
+// reused.
+func generate(cfg config, r *report, want formats) (files, error) {
 	f := files{
 		jsonl:   filepath.Join(cfg.work, "items.jsonl"),
 		csv:     filepath.Join(cfg.work, "items.csv"),
 		parquet: filepath.Join(cfg.work, "items.parquet"),
 	}
 	stamp := filepath.Join(cfg.work, "items.stamp")
-	want := fmt.Sprintf("%d %d", cfg.items, cfg.seed)
-	if b, err := os.ReadFile(stamp); err == nil && string(b) == want {
+	key := fmt.Sprintf("%d %d", cfg.items, cfg.seed)
+	if b, err := os.ReadFile(stamp); err == nil && string(b) == key {
 		fi, err := os.Stat(f.jsonl)
 		if err == nil {
 			f.bytes = fi.Size()
 			logf("reusing the generated files in %s", cfg.work)
+			dataNote(cfg, r, f.bytes)
 			return f, nil
 		}
 	}
-	logf("generating %d items (seed %d)", cfg.items, cfg.seed)
+	os.Remove(stamp)
+	logf("generating %d items (seed %d) as%s%s%s", cfg.items, cfg.seed, pick(want.jsonl, " JSONL"), pick(want.csv, " CSV"),
+		pick(want.parquet, " Parquet"))
 	t0 := time.Now()
-	jf, err := os.Create(f.jsonl)
-	if err != nil {
-		return f, err
+	var (
+		enc  *json.Encoder
+		csvw *csv.Writer
+		pw   *parquet.GenericWriter[pqItem]
+		done []func() error
+	)
+	open := func(path string) (*bufio.Writer, error) {
+		fh, err := os.Create(path)
+		if err != nil {
+			return nil, err
+		}
+		w := bufio.NewWriterSize(fh, 1<<20)
+		done = append(done, w.Flush, fh.Close)
+		return w, nil
 	}
-	cf, err := os.Create(f.csv)
-	if err != nil {
-		return f, err
+	if want.jsonl {
+		w, err := open(f.jsonl)
+		if err != nil {
+			return f, err
+		}
+		enc = json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
 	}
-	pf, err := os.Create(f.parquet)
-	if err != nil {
-		return f, err
+	if want.csv {
+		w, err := open(f.csv)
+		if err != nil {
+			return f, err
+		}
+		csvw = csv.NewWriter(w)
+		csvw.Write([]string{"id", "company", "source", "summary", "scores", "score", "max_score", "generator", "judge", "prompt_version", "batch"})
+		// The CSV writer flushes into the buffer before the buffer flushes into the file.
+		done = append([]func() error{func() error { csvw.Flush(); return csvw.Error() }}, done...)
 	}
-	jw, cw := bufio.NewWriterSize(jf, 1<<20), bufio.NewWriterSize(cf, 1<<20)
-	enc := json.NewEncoder(jw)
-	enc.SetEscapeHTML(false)
-	csvw := csv.NewWriter(cw)
-	csvw.Write([]string{"id", "company", "source", "summary", "scores", "score", "max_score", "generator", "judge", "prompt_version", "batch"})
-	pw := parquet.NewGenericWriter[pqItem](pf, parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(65536))
+	if want.parquet {
+		fh, err := os.Create(f.parquet)
+		if err != nil {
+			return f, err
+		}
+		pw = parquet.NewGenericWriter[pqItem](fh, parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(65536))
+		done = append(done, pw.Close, fh.Close)
+	}
 	g := demo.New(demo.Config{Items: cfg.items, Seed: cfg.seed})
 	rows := make([]pqItem, 0, 4096)
 	for it, ok := g.Next(); ok; it, ok = g.Next() {
 		delete(it.Meta, "defects")
-		if err := enc.Encode(it); err != nil {
-			return f, err
-		}
-		scores, _ := json.Marshal(it.Scores)
-		csvw.Write([]string{it.ID, it.Company, it.Source, it.Summary, string(scores), ftoa(it.Score), ftoa(it.MaxScore),
-			it.Generator, it.Judge, it.PromptVersion, it.Batch})
-		rows = append(rows, pqItem{it.ID, it.Company, it.Source, it.Summary, string(scores), it.Score, it.MaxScore,
-			it.Generator, it.Judge, it.PromptVersion, it.Batch})
-		if len(rows) == cap(rows) {
-			if _, err := pw.Write(rows); err != nil {
+		if enc != nil {
+			if err := enc.Encode(it); err != nil {
 				return f, err
 			}
-			rows = rows[:0]
+		}
+		scores, _ := json.Marshal(it.Scores)
+		if csvw != nil {
+			csvw.Write([]string{it.ID, it.Company, it.Source, it.Summary, string(scores), ftoa(it.Score), ftoa(it.MaxScore),
+				it.Generator, it.Judge, it.PromptVersion, it.Batch})
+		}
+		if pw != nil {
+			rows = append(rows, pqItem{it.ID, it.Company, it.Source, it.Summary, string(scores), it.Score, it.MaxScore,
+				it.Generator, it.Judge, it.PromptVersion, it.Batch})
+			if len(rows) == cap(rows) {
+				if _, err := pw.Write(rows); err != nil {
+					return f, err
+				}
+				rows = rows[:0]
+			}
 		}
 	}
-	if _, err := pw.Write(rows); err != nil {
-		return f, err
-	}
-	csvw.Flush()
-	for _, err := range []error{csvw.Error(), pw.Close(), jw.Flush(), cw.Flush(), jf.Close(), cf.Close(), pf.Close()} {
-		if err != nil {
+	if pw != nil {
+		if _, err := pw.Write(rows); err != nil {
 			return f, err
 		}
+	}
+	for _, fn := range done {
+		if err := fn(); err != nil {
+			return f, err
+		}
+	}
+	logf("generated in %v", time.Since(t0).Round(time.Second))
+	if !want.jsonl {
+		return f, nil
 	}
 	fi, _ := os.Stat(f.jsonl)
 	f.bytes = fi.Size()
-	logf("generated in %v: JSONL %.0f MB", time.Since(t0).Round(time.Second), float64(f.bytes)/1e6)
+	dataNote(cfg, r, f.bytes)
+	if want != allFormats {
+		return f, nil
+	}
+	return f, os.WriteFile(stamp, []byte(key), 0o644)
+}
+
+func dataNote(cfg config, r *report, bytes int64) {
 	r.note("Data: %d items from the demo generator (seed %d), %.0f MB as JSONL (%.1f KB per item).", cfg.items, cfg.seed,
-		float64(f.bytes)/1e6, float64(f.bytes)/float64(cfg.items)/1e3)
-	return f, os.WriteFile(stamp, []byte(want), 0o644)
+		float64(bytes)/1e6, float64(bytes)/float64(cfg.items)/1e3)
+}
+
+func pick(b bool, s string) string {
+	if b {
+		return s
+	}
+	return ""
 }
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

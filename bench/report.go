@@ -90,13 +90,11 @@ func machine() string {
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, sqlite)
 }
 
-const (
-	beginMark = "<!-- bench:begin -->"
-	endMark   = "<!-- bench:end -->"
-)
-
-// write replaces the section between the markers (or appends one) with this run's results.
+// write replaces this size's section between its markers (or appends one) with this run's results; each size keeps
+// a section of its own.
 func (r *report) write(path string) error {
+	beginMark := fmt.Sprintf("<!-- bench:begin %d -->", r.cfg.items)
+	endMark := fmt.Sprintf("<!-- bench:end %d -->", r.cfg.items)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n## Scale: %d items (`go run ./bench --items %d`)\n\n", beginMark, r.cfg.items, r.cfg.items)
 	fmt.Fprintf(&b, "Run on %s. Machine: %s. The whole run took %v.\n\n", r.started.Format("2006-01-02 15:04 MST"), machine(),

@@ -341,3 +341,42 @@ func searchCases(t *testing.T, s *Store, a, b review.Item) {
 		})
 	}
 }
+
+// The writer does not checkpoint inside its commits; the background checkpointer copies the log into the database
+// file, and what it copied reads back after a reopen.
+func TestBackgroundCheckpoint(t *testing.T) {
+	s, _ := openTest(t)
+	var auto int
+	if err := s.write.QueryRow("PRAGMA wal_autocheckpoint").Scan(&auto); err != nil || auto != 0 {
+		t.Fatalf("writer wal_autocheckpoint = %d, %v; want 0", auto, err)
+	}
+	items := make([]review.Item, 300)
+	for i := range items {
+		items[i] = testItem(i, 8)
+	}
+	importItems(t, s, review.Rubric{}, items...)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if c := s.lastCheckpoint.Load(); c != nil && c[0] > 0 && c[1] == c[0] {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no complete background checkpoint within 5 s: last %v", s.lastCheckpoint.Load())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The database file alone (the log set aside) now holds the items.
+	path := s.Path()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	if err := st.read.QueryRow("SELECT count(*) FROM items").Scan(&n); err != nil || n != 300 {
+		t.Fatalf("items after reopen = %d, %v", n, err)
+	}
+}
