@@ -213,6 +213,36 @@ func measureServe(cfg config, db string, r *report) error {
 		ms(percentile(claims, .5)), ms(percentile(claims, .99)), ms(percentile(decides, .5)), ms(percentile(decides, .99)),
 		ms(percentile(both, .5)), ms(percentile(both, .99)))
 
+	// The review screen's own path: one request records the decision and leases the next item.
+	type leased struct {
+		ID      string `json:"id"`
+		Version int64  `json:"version"`
+	}
+	var first struct {
+		Item *leased `json:"item"`
+	}
+	if err := s.post("/api/queue/next", map[string]any{}, &first); err != nil {
+		return err
+	}
+	cur := first.Item
+	var oneTrip []time.Duration
+	for range 1000 {
+		if cur == nil {
+			return fmt.Errorf("the queue ran empty")
+		}
+		var res struct {
+			Next *leased `json:"next"`
+		}
+		t0 := time.Now()
+		if err := s.post("/api/items/"+url.PathEscape(cur.ID)+"/decision?next=1", map[string]any{"verdict": "accepted", "version": cur.Version}, &res); err != nil {
+			return err
+		}
+		oneTrip = append(oneTrip, time.Since(t0))
+		cur = res.Next
+	}
+	r.note("The review screen's path, one request that decides and leases the next item (`decision?next=1`, 1,000 in a row): p50 %.2f ms, p99 %.2f ms.",
+		ms(percentile(oneTrip, .5)), ms(percentile(oneTrip, .99)))
+
 	logf("serve: lists and filters")
 	var meta struct {
 		Batches []struct{ Name string } `json:"batches"`
