@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 
 	"reviewdesk/review"
@@ -88,12 +91,88 @@ func openPQFile(path string) (pf *pqFile, err error) {
 	if info.Size() < 12 {
 		return nil, fmt.Errorf("open %s: not a Parquet file (only %d bytes)", path, info.Size())
 	}
+	// The footer's length comes from the file's last 8 bytes; the Parquet library allocates that much before it
+	// reads, so a corrupt length (up to 4 GB) would stall the import on a multi-gigabyte allocation.
+	tail := make([]byte, 8)
+	if _, err := f.ReadAt(tail, info.Size()-8); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if footer := int64(binary.LittleEndian.Uint32(tail[:4])); footer+12 > info.Size() {
+		return nil, fmt.Errorf("open %s: not a Parquet file, or truncated: its footer claims %d bytes of a %d-byte file", path, footer, info.Size())
+	}
 	file, err := parquet.OpenFile(f, info.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: not a Parquet file, or truncated: %w", path, err)
 	}
+	if err := checkPages(f, info.Size(), file.Metadata()); err != nil {
+		return nil, fmt.Errorf("open %s: not a readable Parquet file: %w; the file is damaged: write it again from its source", path, err)
+	}
 	return &pqFile{path: path, f: f, pf: file, batch: make([]parquet.Row, pqBatch)}, nil
 }
+
+// checkPages walks every column chunk's page headers before any page is read: the Parquet library allocates each
+// page at the size its header claims, so a corrupt size (up to 2 GB) would stall the import on a huge allocation.
+// A chunk must lie inside the file and its pages inside the chunk. Reading the headers costs a few small reads per
+// page; no page data is read.
+func checkPages(f io.ReaderAt, size int64, md *format.FileMetaData) error {
+	var compact thrift.CompactProtocol
+	buf := make([]byte, 4<<10)
+	for g, rg := range md.RowGroups {
+		for c, cc := range rg.Columns {
+			m := cc.MetaData
+			where := fmt.Sprintf("row group %d, column %s", g+1, strings.Join(m.PathInSchema, "."))
+			if len(m.PathInSchema) == 0 {
+				where = fmt.Sprintf("row group %d, column %d", g+1, c+1)
+			}
+			start := m.DataPageOffset
+			if m.DictionaryPageOffset > 0 && m.DictionaryPageOffset < start {
+				start = m.DictionaryPageOffset
+			}
+			end := start + m.TotalCompressedSize
+			if start < 4 || m.TotalCompressedSize <= 0 || end > size || end < start {
+				return fmt.Errorf("%s: its data (bytes %d to %d) is not inside the %d-byte file", where, start, end, size)
+			}
+			for pos := start; pos < end; {
+				// A header is small unless it carries large statistics; widen the window until it decodes, never past
+				// the chunk.
+				var h format.PageHeader
+				used := 0
+				for window := int64(len(buf)); ; window *= 4 {
+					window = min(window, end-pos)
+					if int64(cap(buf)) < window {
+						buf = make([]byte, window)
+					}
+					b := buf[:window]
+					if _, err := f.ReadAt(b, pos); err != nil && err != io.EOF {
+						return fmt.Errorf("%s: %w", where, err)
+					}
+					r := compact.NewReaderFromBytes(b)
+					h = format.PageHeader{}
+					err := thrift.NewDecoder(r).Decode(&h)
+					if err == nil {
+						used = int(window) - r.Reader().(*bytes.Reader).Len()
+						break
+					}
+					if window == end-pos {
+						return fmt.Errorf("%s: the page header at byte %d does not decode: %v", where, pos, err)
+					}
+				}
+				if h.CompressedPageSize < 0 || h.UncompressedPageSize < 0 || pos+int64(used)+int64(h.CompressedPageSize) > end {
+					return fmt.Errorf("%s: the page at byte %d claims %d bytes (%d uncompressed), more than its column chunk holds", where, pos, h.CompressedPageSize, h.UncompressedPageSize)
+				}
+				if h.UncompressedPageSize > maxPageBytes {
+					return fmt.Errorf("%s: the page at byte %d is %d bytes uncompressed; reviewdesk reads pages of up to %d MB", where, pos, h.UncompressedPageSize, maxPageBytes>>20)
+				}
+				pos += int64(used) + int64(h.CompressedPageSize)
+			}
+		}
+	}
+	return nil
+}
+
+// maxPageBytes bounds a page's uncompressed size: the library allocates it whole to decompress into. Writers use
+// pages of about 1 MB; 256 MB leaves room for a row with a very long text.
+const maxPageBytes = 256 << 20
 
 // bind decides for each leaf column where its values go. resolve gives the target of a top-level column name
 // (ok=false: the column is not read).
