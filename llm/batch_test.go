@@ -139,15 +139,15 @@ func TestTokensPerMinuteSettlesWithUsage(t *testing.T) {
 	for _, m := range msgs {
 		estimate += estimateTokens(m.content) + messageOverhead
 	}
-	// Refill 5 estimates a second into a bucket of 50: a call reported at 50 empties it, and the next waits for
-	// its own estimate, 200 ms.
+	// Refill 5 estimates a second into a bucket of 50: a call reported at 54 leaves the bucket 4 estimates short,
+	// and the next waits for those and its own, 1 s. The bounds leave room for a loaded machine under -race.
 	tests := []struct {
 		name     string
 		used     int
 		min, max time.Duration
 	}{
-		{"usage as estimated", estimate, 0, 150 * time.Millisecond},
-		{"usage far over the estimate", 50 * estimate, 170 * time.Millisecond, time.Second},
+		{"usage as estimated", estimate, 0, 500 * time.Millisecond},
+		{"usage far over the estimate", 54 * estimate, 700 * time.Millisecond, 3 * time.Second},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
