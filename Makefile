@@ -55,8 +55,9 @@ test-go:
 	go vet ./...
 	go test -race ./...
 	@# The load test measures latency and the crash tests run the CLI as subprocesses: the race detector would
-	@# distort the one and slow the other tenfold, so they run without it.
-	go test -count=1 -run 'TestLoad50Reviewers|TestCrash' -v ./app .
+	@# distort the one and slow the other tenfold, so they run without it, one package at a time so that the
+	@# crash tests' subprocesses do not take the cores the load test measures with.
+	go test -p 1 -count=1 -run 'TestLoad50Reviewers|TestCrash' -v ./app .
 
 # A short run of every fuzz target; FUZZTIME=5m scripts/fuzz.sh for a long one.
 test-fuzz:

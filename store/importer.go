@@ -46,6 +46,8 @@ type Import struct {
 	stmts  map[string]*sql.Stmt
 	// multi holds multi-row INSERT statements by table and row count.
 	multi map[string]*sql.Stmt
+	// restoreCache gives the writer its usual page cache back when the import ends.
+	restoreCache func()
 	// added counts the new items for the dashboard; decisions counts the decisions carried in.
 	added     itemCounts
 	decisions *decisionCounter
@@ -72,12 +74,17 @@ const importChunk = 64
 
 // BeginImport starts importing one file. The rubric's thresholds decide which new items are auto-discarded.
 func (s *Store) BeginImport(ctx context.Context, file, format, actor string, rubric review.Rubric) (*Import, error) {
-	tx, err := s.write.BeginTx(ctx, nil)
+	restore, err := s.bigCache(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin import of %s: %w", file, err)
 	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		restore()
+		return nil, fmt.Errorf("begin import of %s: %w", file, err)
+	}
 	im := &Import{s: s, ctx: ctx, tx: tx, now: millis(s.now()), rubric: rubric, stmts: map[string]*sql.Stmt{},
-		multi: map[string]*sql.Stmt{}}
+		multi: map[string]*sql.Stmt{}, restoreCache: restore}
 	fail := func(err error) (*Import, error) {
 		im.Rollback()
 		return nil, fmt.Errorf("begin import of %s: %w", file, err)
@@ -267,13 +274,13 @@ func (im *Import) multiStmt(table string, n int) (*sql.Stmt, error) {
 	var head, row, tail string
 	switch table {
 	case "items":
-		head = `INSERT INTO items (id, company, summary, scores, score, max_score, band, generator, judge, prompt_version,
+		head = `INSERT OR FAIL INTO items (id, company, summary, scores, score, max_score, band, generator, judge, prompt_version,
 			batch, meta, content_hash, source_sha256, hints, hint_count, rules_version, sample_key, import, imported_at,
 			updated_at, revision, version, status) VALUES `
 		row = `(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,1,'pending')`
 		tail = ` ON CONFLICT (id) DO NOTHING RETURNING seq, id`
 	case "sources":
-		head, row = `INSERT INTO sources (seq, text) VALUES `, `(?,?)`
+		head, row = `INSERT OR FAIL INTO sources (seq, text) VALUES `, `(?,?)`
 	case "item_scores":
 		head, row = `INSERT OR IGNORE INTO item_scores (criterion, score, points, seq) VALUES `, `(?,?,?,?)`
 	case "item_hints":
@@ -436,6 +443,7 @@ func (im *Import) Counts() ImportCounts { return im.counts }
 
 // Commit makes the whole import visible at once, with its summary row and an audit entry.
 func (im *Import) Commit(actor string) (ImportCounts, error) {
+	defer im.releaseCache()
 	defer im.closeStmts()
 	c := im.counts
 	if _, err := im.tx.ExecContext(im.ctx, `UPDATE imports SET finished_at = ?, added = ?, revised = ?, unchanged = ?,
@@ -473,10 +481,19 @@ func (im *Import) Commit(actor string) (ImportCounts, error) {
 func (im *Import) Rollback() error {
 	im.closeStmts()
 	err := im.tx.Rollback()
+	im.releaseCache()
 	if err == sql.ErrTxDone {
 		return nil
 	}
 	return err
+}
+
+// releaseCache runs once the transaction has ended: the writer's connection is the import's until then.
+func (im *Import) releaseCache() {
+	if im.restoreCache != nil {
+		im.restoreCache()
+		im.restoreCache = nil
+	}
 }
 
 func (im *Import) closeStmts() {
