@@ -59,10 +59,11 @@ same UI to browsers, for example on a machine without a display.`,
 	pf.StringVar(&g.user, "user", defaultUser(), "who you are in solo mode: recorded on every decision")
 	pf.StringVar(&g.rules, "rules", "", "hint rules file (JSON) replacing the built-in rules; see docs/rules.md")
 	pf.BoolVar(&g.debug, "debug", false, "log debug messages")
-	root.Flags().StringVar(&g.server, "server", "", "open the window on a team server (URL of `reviewdesk serve`) instead of a local database")
+	root.Flags().StringVar(&g.server, "server", "", "open the window on a team server (the URL a reviewdesk serve answers on) instead of a local database")
 	g.llm.register(pf)
 	root.AddCommand(importCommand(g), hintsCommand(g), statsCommand(g), reportCommand(g), serveCommand(g), demoCommand(g),
-		usersCommand(g), judgeCommand(g), backupCommand(g), restoreCommand(g), exportCommand(g))
+		usersCommand(g), judgeCommand(g), backupCommand(g), restoreCommand(g), exportCommand(g), promptsCommand(g),
+		keyCommand(g))
 	return root
 }
 

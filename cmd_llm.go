@@ -99,7 +99,7 @@ change, and stores each result with the model and the prompt template version. I
 --llm-tpm), runs --llm-concurrency requests at once, retries on 429 and 5xx with backoff, and resumes after an
 interruption: items already scored by this model and prompt version are skipped.
 
-  reviewdesk judge --batch 2025-10-a --llm-url http://localhost:11434/v1 --llm-model qwen2.5:14b`,
+  reviewdesk judge --batch 2025-10-a --model qwen2.5:14b --llm-url http://localhost:11434/v1`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if batch == "" && !all {
@@ -131,6 +131,7 @@ interruption: items already scored by this model and prompt version are skipped.
 		},
 	}
 	cmd.Flags().StringVar(&batch, "batch", "", "batch to rescore")
+	cmd.Flags().StringVar(&g.llm.judgeModel, "model", "", "judge model for this rescore (the same as --llm-judge-model)")
 	cmd.Flags().BoolVar(&all, "all", false, "rescore every batch")
 	return cmd
 }

@@ -177,7 +177,7 @@ func (r *csvReader) Next() (review.Item, Position, error) {
 				} else if errors.Is(pe.Err, csv.ErrBareQuote) || errors.Is(pe.Err, csv.ErrQuote) {
 					problem += fmt.Sprintf(" (line %d, column %d); quote fields with \"...\" and double quotes inside them", pe.Line, pe.Column)
 				}
-				return review.Item{}, pos, &RecordError{Pos: pos, Problem: problem}
+				return review.Item{}, pos, &RecordError{Pos: pos, Problem: problem, Raw: csvLine(rec)}
 			}
 			return review.Item{}, Position{File: r.path}, fmt.Errorf("read %s: %w", r.path, err)
 		}
@@ -195,11 +195,16 @@ func (r *csvReader) Next() (review.Item, Position, error) {
 					name = t.field.String()
 				}
 				return review.Item{}, pos, &RecordError{Pos: pos, Field: name, Problem: fmt.Sprintf(
-					"starts with %q: a spreadsheet formula, not text (it would run when the file is opened in Excel); remove it from the source data", s[:1])}
+					"starts with %q: a spreadsheet formula, not text (it would run when the file is opened in Excel); remove it from the source data", s[:1]),
+					ID: r.b.knownID(), Raw: csvLine(rec)}
 			}
 			r.b.text(t, r.names[i], s)
 		}
 		it, err := r.b.finish()
+		var re *RecordError
+		if errors.As(err, &re) {
+			re.Raw = csvLine(rec)
+		}
 		return it, pos, err
 	}
 }
@@ -207,6 +212,18 @@ func (r *csvReader) Next() (review.Item, Position, error) {
 func (r *csvReader) Progress() (int64, int64) { return r.counter.n, r.total }
 
 func (r *csvReader) Close() error { return r.f.Close() }
+
+// csvLine writes a row back as one CSV record (UTF-8, without the line end), for a rejects file.
+func csvLine(rec []string) string {
+	if len(rec) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write(rec)
+	w.Flush()
+	return strings.TrimSuffix(b.String(), "\n")
+}
 
 // spreadsheetFormula reports whether a text cell is one a spreadsheet would evaluate: it starts with '=', or with
 // '@', '+' or '-' followed by something other than a digit, a space or the end (so "-5", "- 品目" and "+81" stay

@@ -50,6 +50,11 @@ type RecordError struct {
 	Pos     Position
 	Field   string // canonical field name, "" when the record as a whole is bad (e.g. invalid JSON)
 	Problem string
+	// ID is the record's id when it was read before the problem showed, so that a rejects file names the item.
+	ID string
+	// Raw is the record as it stands in the file where the format is text (a JSONL line, a CSV row), so that a
+	// rejects file can be corrected and imported again; empty for Parquet and Delta rows.
+	Raw string
 }
 
 func (e *RecordError) Error() string {
@@ -212,7 +217,7 @@ func checkMapKeys(m map[string]string) error {
 }
 
 // recordError turns a validation error into a *RecordError at pos.
-func recordError(pos Position, err error) error {
+func recordError(pos Position, err error) *RecordError {
 	var fe *review.FieldError
 	if errors.As(err, &fe) {
 		return &RecordError{Pos: pos, Field: fe.Field, Problem: fe.Problem}

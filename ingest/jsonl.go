@@ -204,10 +204,15 @@ func (r *jsonlReader) Next() (review.Item, Position, error) {
 			continue
 		}
 		r.b.reset(pos)
-		if err := r.decode(line); err != nil {
-			return review.Item{}, pos, err
+		err = r.decode(line)
+		var it review.Item
+		if err == nil {
+			it, err = r.b.finish()
 		}
-		it, err := r.b.finish()
+		var re *RecordError
+		if errors.As(err, &re) {
+			re.Raw = string(line)
+		}
 		return it, pos, err
 	}
 }

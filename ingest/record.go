@@ -245,22 +245,38 @@ func (t target) label() string {
 
 // finish checks that the required fields are there and validates the item.
 func (b *builder) finish() (review.Item, error) {
-	if b.problem != nil {
-		return review.Item{}, b.problem
-	}
-	if b.prio[fID] == 0 {
-		return review.Item{}, &RecordError{Pos: b.pos, Field: "id", Problem: "missing; every record needs an id"}
-	}
-	if b.prio[fSummary] == 0 {
-		return review.Item{}, &RecordError{Pos: b.pos, Field: "summary", Problem: "missing"}
-	}
-	if b.prio[fScore] == 0 {
-		return review.Item{}, &RecordError{Pos: b.pos, Field: "score", Problem: "missing; the judge's total score is required"}
-	}
-	if err := b.it.Validate(); err != nil {
-		return review.Item{}, recordError(b.pos, err)
+	if err := b.check(); err != nil {
+		err.ID = b.knownID()
+		return review.Item{}, err
 	}
 	return b.it, nil
+}
+
+// knownID is the record's id if it has been read, else "".
+func (b *builder) knownID() string {
+	if b.prio[fID] == 0 {
+		return ""
+	}
+	return b.it.ID
+}
+
+func (b *builder) check() *RecordError {
+	if b.problem != nil {
+		return b.problem
+	}
+	if b.prio[fID] == 0 {
+		return &RecordError{Pos: b.pos, Field: "id", Problem: "missing; every record needs an id"}
+	}
+	if b.prio[fSummary] == 0 {
+		return &RecordError{Pos: b.pos, Field: "summary", Problem: "missing"}
+	}
+	if b.prio[fScore] == 0 {
+		return &RecordError{Pos: b.pos, Field: "score", Problem: "missing; the judge's total score is required"}
+	}
+	if err := b.it.Validate(); err != nil {
+		return recordError(b.pos, err)
+	}
+	return nil
 }
 
 // clip shortens a bad value for an error message.
