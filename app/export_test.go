@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -398,28 +399,69 @@ func TestExportGoldConcurrentWriters(t *testing.T) {
 	}
 }
 
-func TestExportGoldDeterministic(t *testing.T) {
+// treeFiles reads every file under dir, by path relative to it.
+func treeFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		out[rel] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Every export, the Delta log included, is byte for byte the same for the same database at the same time: the
+// gold table, every feedback dataset and both formats of the decisions.
+func TestExportsDeterministic(t *testing.T) {
 	s := testService(t, 8)
 	fixed := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return fixed }
-	for i := range 5 {
-		decide(t, s, itemID(i), review.Accepted, "")
-	}
-	files := func(dir string) map[string][]byte {
-		exportGold(t, s, dir)
-		out := map[string][]byte{}
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if !e.IsDir() {
-				b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
-				out[e.Name()] = b
+	decide(t, s, itemID(0), review.Accepted, "")
+	decide(t, s, itemID(1), review.Edited, "株式会社サンプル1は、大阪府で産業用ポンプを製造しています。", "first_person")
+	decide(t, s, itemID(2), review.Rejected, "", "vague")
+	decide(t, s, itemID(3), review.Rejected, "株式会社サンプル3は大阪府のポンプメーカーです。", "superlative")
+	ctx := context.Background()
+	write := func(dir string) map[string][]byte {
+		if _, err := s.ExportGold(ctx, GoldExport{Dir: filepath.Join(dir, "gold"), Actor: "sato"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []struct{ kind, format string }{{"all", "delta"}, {"all", "parquet"}, {"sft", ""}, {"dpo", ""}, {"judge", ""}} {
+			out := filepath.Join(dir, f.kind+f.format)
+			if _, err := s.ExportFeedback(ctx, FeedbackExport{Dir: out, Kind: f.kind, Format: f.format, Actor: "sato"}, nil); err != nil {
+				t.Fatalf("feedback %s %s: %v", f.kind, f.format, err)
 			}
 		}
-		return out
+		return treeFiles(t, dir)
 	}
-	a, b := files(filepath.Join(t.TempDir(), "a")), files(filepath.Join(t.TempDir(), "b"))
-	if len(a) == 0 || !maps.EqualFunc(a, b, bytes.Equal) {
-		t.Errorf("two exports of the same database wrote different data files: %v vs %v", slices.Collect(maps.Keys(a)), slices.Collect(maps.Keys(b)))
+	a, b := write(t.TempDir()), write(t.TempDir())
+	// Each table has its own identity, which is right for two tables: the Delta table id and the id of the
+	// export target in txn actions. Everything else must match.
+	identity := regexp.MustCompile(`"metaData":\{"id":"[^"]+"|"appId":"[^"]+"|"txnId":"[^"]+"`)
+	for _, m := range []map[string][]byte{a, b} {
+		for name, data := range m {
+			if strings.Contains(name, "_delta_log") {
+				m[name] = identity.ReplaceAllFunc(data, func(b []byte) []byte { return bytes.SplitN(b, []byte(`:"`), 2)[0] })
+			}
+		}
+	}
+	if len(a) < 8 {
+		t.Fatalf("the exports wrote only %v", slices.Sorted(maps.Keys(a)))
+	}
+	for name, data := range a {
+		if !bytes.Equal(data, b[name]) {
+			t.Errorf("%s differs between two exports of the same database", name)
+		}
+	}
+	if len(a) != len(b) {
+		t.Errorf("two exports wrote different files: %v vs %v", slices.Sorted(maps.Keys(a)), slices.Sorted(maps.Keys(b)))
 	}
 }
 
