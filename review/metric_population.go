@@ -162,6 +162,54 @@ func EstimatePopulation(strata []StratumCount) (PopulationEstimate, error) {
 	return pe, nil
 }
 
+// WholeImportEstimate projects good summaries onto every imported item: the population that goes to review and
+// the auto-discarded items, a stratum of its own that is never reviewed. An item someone reviews leaves the
+// auto-discarded status and counts in its band's review stratum, so no review speaks for the auto-discarded
+// items that remain: their number of good summaries is only bounded, from none to all of them.
+type WholeImportEstimate struct {
+	// Population is every imported item, AutoDiscarded of them below the discard threshold.
+	Population    int `json:"population"`
+	AutoDiscarded int `json:"auto_discarded"`
+	// Yield and GoodItems take the auto-discarded items as possibly all bad and possibly all good: the value is nil
+	// while any are left (or a review band is unreviewed), and the interval runs from the review population's lower
+	// bound with none of them good to its upper bound with all of them good.
+	Yield     Estimate `json:"yield"`
+	GoodItems Estimate `json:"good_items"`
+	// YieldIfDiscardedBad takes every auto-discarded summary as bad, as the judge does: the review population's
+	// projected good summaries over every imported item, with their interval. It is the whole import's yield if the
+	// threshold is right, and the lower end of what it can be.
+	YieldIfDiscardedBad Estimate `json:"yield_if_discarded_bad"`
+}
+
+// EstimateWholeImport extends the stratified estimate of EstimatePopulation over the review strata by the
+// autoDiscarded items, an unreviewed stratum bounded 0..autoDiscarded (see WholeImportEstimate). Inconsistent
+// strata or a negative count are Invalid errors.
+func EstimateWholeImport(strata []StratumCount, autoDiscarded int) (WholeImportEstimate, error) {
+	if autoDiscarded < 0 {
+		return WholeImportEstimate{}, Errorf(Invalid, "estimate whole import: %d auto-discarded items", autoDiscarded)
+	}
+	ss, err := sortedStrata("estimate whole import", strata)
+	if err != nil {
+		return WholeImportEstimate{}, err
+	}
+	var review goodSum
+	for _, c := range ss {
+		review.add(c)
+	}
+	whole := review
+	whole.add(StratumCount{Population: autoDiscarded})
+	w := WholeImportEstimate{Population: whole.pop, AutoDiscarded: autoDiscarded,
+		Yield: whole.yield(Z95), GoodItems: whole.good(Z95), YieldIfDiscardedBad: Estimate{CI: Interval{0, 1}}}
+	if whole.pop > 0 {
+		g, N := review.good(Z95), float64(whole.pop)
+		w.YieldIfDiscardedBad.CI = Interval{g.CI.Lo / N, g.CI.Hi / N}
+		if g.Value != nil {
+			w.YieldIfDiscardedBad.Value = finite(*g.Value / N)
+		}
+	}
+	return w, nil
+}
+
 func sortedStrata(op string, strata []StratumCount) ([]StratumCount, error) {
 	ss := slices.Clone(strata)
 	slices.SortFunc(ss, func(a, b StratumCount) int { return cmp.Compare(a.Band, b.Band) })
@@ -198,53 +246,99 @@ type BandAdvice struct {
 	GoodDiscarded      Estimate `json:"good_discarded"`
 	GoodDiscardedItems Estimate `json:"good_discarded_items"`
 	// Complete is false when a band on either side is unreviewed; values that depend on it are then nil and the
-	// intervals are bounds (see EstimatePopulation).
+	// intervals are bounds (see EstimatePopulation). GoodDiscarded is exactly 0 when nothing is discarded, whatever
+	// the bands above hold.
 	Complete bool `json:"complete"`
+	// Covered gives the two shares over the reviewed bands alone, the best point estimate while a band is
+	// unreviewed, as PopulationEstimate.CoveredYield does for the population; UncoveredBands lists the bands that
+	// hold items but no review, on either side of the boundary, which Covered leaves out.
+	Covered        CoveredAdvice `json:"covered"`
+	UncoveredBands []int         `json:"uncovered_bands"`
+}
+
+// CoveredAdvice is a BandAdvice restricted to the reviewed bands: AcceptedItems and DiscardedItems count the items
+// of reviewed bands on each side, and the shares are estimated over them as at AdviseBands.
+type CoveredAdvice struct {
+	AcceptedItems  int      `json:"accepted_items"`
+	DiscardedItems int      `json:"discarded_items"`
+	BadInAccepted  Estimate `json:"bad_in_accepted"`
+	GoodDiscarded  Estimate `json:"good_discarded"`
 }
 
 // AdviseBands returns one BandAdvice per band, ascending; the first one accepts everything and discards nothing.
 // Counts and intervals per side are those of EstimatePopulation. GoodDiscarded = G_below / (G_below + G_above); its
 // interval combines the two sides' independent intervals at their extremes (lowest below with highest above, and
-// the reverse), which is conservative and stays inside [0, 1].
+// the reverse), which is conservative and stays inside [0, 1]. Covered repeats both shares with the unreviewed
+// bands left out of both sides.
 func AdviseBands(strata []StratumCount) ([]BandAdvice, error) {
 	ss, err := sortedStrata("advise bands", strata)
 	if err != nil {
 		return nil, err
 	}
+	uncovered := []int{}
+	for _, c := range ss {
+		if c.Reviewed == 0 && c.Population > 0 {
+			uncovered = append(uncovered, c.Band)
+		}
+	}
 	out := make([]BandAdvice, 0, len(ss))
 	for i := range ss {
-		var below, above goodSum
+		var below, above, coveredBelow, coveredAbove goodSum
 		for _, c := range ss[:i] {
 			below.add(c)
+			if c.Reviewed > 0 {
+				coveredBelow.add(c)
+			}
 		}
 		for _, c := range ss[i:] {
 			above.add(c)
-		}
-		a := BandAdvice{Band: ss[i].Band, AcceptedItems: above.pop, DiscardedItems: below.pop,
-			Complete: below.unknown == 0 && above.unknown == 0}
-
-		ga, gb := above.good(Z95), below.good(Z95)
-		Na := float64(above.pop)
-		a.BadAcceptedItems = Estimate{CI: Interval{Na - ga.CI.Hi, Na - ga.CI.Lo}}
-		if ga.Value != nil {
-			a.BadAcceptedItems.Value = finite(Na - *ga.Value)
-		}
-		a.BadInAccepted = Estimate{CI: Interval{0, 1}}
-		if above.pop > 0 {
-			a.BadInAccepted.CI = Interval{a.BadAcceptedItems.CI.Lo / Na, a.BadAcceptedItems.CI.Hi / Na}
-			if v := a.BadAcceptedItems.Value; v != nil {
-				a.BadInAccepted.Value = finite(*v / Na)
+			if c.Reviewed > 0 {
+				coveredAbove.add(c)
 			}
 		}
-
-		a.GoodDiscardedItems = gb
-		a.GoodDiscarded = Estimate{CI: Interval{shareOf(gb.CI.Lo, ga.CI.Hi), shareOf(gb.CI.Hi, ga.CI.Lo)}}
-		if gb.Value != nil && ga.Value != nil && *gb.Value+*ga.Value > 0 {
-			a.GoodDiscarded.Value = finite(*gb.Value / (*gb.Value + *ga.Value))
-		}
+		a := BandAdvice{Band: ss[i].Band, AcceptedItems: above.pop, DiscardedItems: below.pop,
+			Complete: below.unknown == 0 && above.unknown == 0, UncoveredBands: uncovered}
+		a.BadInAccepted, a.BadAcceptedItems = badAccepted(above)
+		a.GoodDiscarded, a.GoodDiscardedItems = goodDiscarded(below, above)
+		a.Covered = CoveredAdvice{AcceptedItems: coveredAbove.pop, DiscardedItems: coveredBelow.pop}
+		a.Covered.BadInAccepted, _ = badAccepted(coveredAbove)
+		a.Covered.GoodDiscarded, _ = goodDiscarded(coveredBelow, coveredAbove)
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// badAccepted is the projected share and number of bad items among those at or above a boundary.
+func badAccepted(above goodSum) (share, items Estimate) {
+	ga := above.good(Z95)
+	Na := float64(above.pop)
+	items = Estimate{CI: Interval{Na - ga.CI.Hi, Na - ga.CI.Lo}}
+	if ga.Value != nil {
+		items.Value = finite(Na - *ga.Value)
+	}
+	share = Estimate{CI: Interval{0, 1}}
+	if above.pop > 0 {
+		share.CI = Interval{items.CI.Lo / Na, items.CI.Hi / Na}
+		if items.Value != nil {
+			share.Value = finite(*items.Value / Na)
+		}
+	}
+	return share, items
+}
+
+// goodDiscarded is the projected share of all good items that fall below a boundary, and their number. Nothing
+// below the boundary is nothing thrown away: exactly 0, even where the bands above are unreviewed.
+func goodDiscarded(below, above goodSum) (share, items Estimate) {
+	gb, ga := below.good(Z95), above.good(Z95)
+	if below.pop == 0 {
+		zero := 0.0
+		return Estimate{Value: &zero}, Estimate{Value: finite(0)}
+	}
+	share = Estimate{CI: Interval{shareOf(gb.CI.Lo, ga.CI.Hi), shareOf(gb.CI.Hi, ga.CI.Lo)}}
+	if gb.Value != nil && ga.Value != nil && *gb.Value+*ga.Value > 0 {
+		share.Value = finite(*gb.Value / (*gb.Value + *ga.Value))
+	}
+	return share, gb
 }
 
 // shareOf is x / (x + y) for non-negative x and y, 0 when x is 0: nothing of x, none of the share.

@@ -242,3 +242,114 @@ func TestAdviseBandsEmpty(t *testing.T) {
 	approxPtr(t, "empty band bad in accepted", advice[0].BadInAccepted.Value, math.NaN())
 	approxInterval(t, "empty band bad in accepted ci", advice[0].BadInAccepted.CI, 0, 1)
 }
+
+func TestAdviseBandsCovered(t *testing.T) {
+	// Band 2 in the middle has no review:
+	//
+	//	band 1: N = 600, n = 20,  good 10: 300 good in [170.623638, 429.376362] (TestEstimatePopulation)
+	//	band 2: N = 400, n = 0
+	//	band 3: N = 100, n = 100, good 95: exactly 95
+	advice, err := AdviseBands([]StratumCount{{Band: 1, Population: 600, Reviewed: 20, Good: 10}, {Band: 2, Population: 400},
+		{Band: 3, Population: 100, Reviewed: 100, Good: 95}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range advice {
+		if !slices.Equal(a.UncoveredBands, []int{2}) || a.Complete {
+			t.Errorf("boundary %d: uncovered %v complete %v, want [2] and incomplete", a.Band, a.UncoveredBands, a.Complete)
+		}
+	}
+	// Boundary at band 1 discards nothing: exactly 0 thrown away, though band 2 above is unknown.
+	a := advice[0]
+	approxPtr(t, "b1 good discarded", a.GoodDiscarded.Value, 0)
+	approxInterval(t, "b1 good discarded ci", a.GoodDiscarded.CI, 0, 0)
+	approxPtr(t, "b1 good discarded items", a.GoodDiscardedItems.Value, 0)
+	approxPtr(t, "b1 bad in accepted", a.BadInAccepted.Value, math.NaN())
+	// Covered, bands 1 and 3: 1 - 395/700 = 0.435714 bad; nothing discarded.
+	if a.Covered.AcceptedItems != 700 || a.Covered.DiscardedItems != 0 {
+		t.Errorf("b1 covered = %+v", a.Covered)
+	}
+	approxPtr(t, "b1 covered bad in accepted", a.Covered.BadInAccepted.Value, 305.0/700)
+	approxPtr(t, "b1 covered good discarded", a.Covered.GoodDiscarded.Value, 0)
+
+	// Boundary at band 3 discards bands 1 and 2: unknown over the whole; over the covered bands
+	// 300 / (300 + 95) = 0.759494, interval [170.623638 / (170.623638 + 95), 429.376362 / (429.376362 + 95)] =
+	// [0.642351, 0.818832]. Accepting band 3 alone lets exactly 5 of 100 bad through.
+	a = advice[2]
+	approxPtr(t, "b3 good discarded", a.GoodDiscarded.Value, math.NaN())
+	if a.Covered.AcceptedItems != 100 || a.Covered.DiscardedItems != 600 {
+		t.Errorf("b3 covered = %+v", a.Covered)
+	}
+	approxPtr(t, "b3 covered good discarded", a.Covered.GoodDiscarded.Value, 300.0/395)
+	approxInterval(t, "b3 covered good discarded ci", a.Covered.GoodDiscarded.CI, 0.642351, 0.818832)
+	approxPtr(t, "b3 covered bad in accepted", a.Covered.BadInAccepted.Value, 0.05)
+	approxPtr(t, "b3 bad in accepted", a.BadInAccepted.Value, 0.05)
+
+	// Boundary at band 2: the covered bands give the same split as at band 3, since band 2 is left out.
+	approxPtr(t, "b2 covered good discarded", advice[1].Covered.GoodDiscarded.Value, 300.0/395)
+
+	// Every band reviewed: nothing uncovered, and the covered shares are the whole ones.
+	full, err := AdviseBands(reviewedBands())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range full {
+		if len(a.UncoveredBands) != 0 || !sameEstimate(a.Covered.GoodDiscarded, a.GoodDiscarded) ||
+			!sameEstimate(a.Covered.BadInAccepted, a.BadInAccepted) {
+			t.Errorf("boundary %d: covered %+v differs from %+v %+v", a.Band, a.Covered, a.GoodDiscarded, a.BadInAccepted)
+		}
+	}
+}
+
+func TestEstimateWholeImport(t *testing.T) {
+	// reviewedBands (1100 items, 755 good in [612.925637, 897.074363]) and 900 auto-discarded items: 2000 in all.
+	// Good summaries: unknown, from 612.925637 (none of the 900 good) to 897.074363 + 900 = 1797.074363; yield
+	// [0.306463, 0.898537]. Taking the 900 as bad: 755 / 2000 = 0.3775 in [0.306463, 0.448537].
+	w, err := EstimateWholeImport(reviewedBands(), 900)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Population != 2000 || w.AutoDiscarded != 900 {
+		t.Errorf("counts = %+v", w)
+	}
+	approxPtr(t, "yield", w.Yield.Value, math.NaN())
+	approxInterval(t, "yield bounds", w.Yield.CI, 0.306463, 0.898537)
+	approxPtr(t, "good items", w.GoodItems.Value, math.NaN())
+	approxInterval(t, "good items bounds", w.GoodItems.CI, 612.925637, 1797.074363)
+	approxPtr(t, "yield if discarded bad", w.YieldIfDiscardedBad.Value, 0.3775)
+	approxInterval(t, "yield if discarded bad ci", w.YieldIfDiscardedBad.CI, 0.306463, 0.448537)
+
+	// Nothing auto-discarded: the whole import is the review population, with its estimate.
+	w, err = EstimateWholeImport(reviewedBands(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	approxPtr(t, "yield without discards", w.Yield.Value, 755.0/1100)
+	approxInterval(t, "yield without discards ci", w.Yield.CI, 0.557205, 0.815522)
+	approxPtr(t, "yield if discarded bad without discards", w.YieldIfDiscardedBad.Value, 755.0/1100)
+
+	// Only auto-discarded items: everything is bounded, nothing estimated.
+	w, err = EstimateWholeImport(nil, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	approxInterval(t, "all discarded good items", w.GoodItems.CI, 0, 50)
+	approxPtr(t, "all discarded if bad", w.YieldIfDiscardedBad.Value, 0)
+	approxInterval(t, "all discarded if bad ci", w.YieldIfDiscardedBad.CI, 0, 0)
+
+	// Empty import.
+	w, err = EstimateWholeImport(nil, 0)
+	if err != nil || w.Population != 0 || w.Yield.Value != nil || w.Yield.CI != (Interval{0, 1}) {
+		t.Errorf("empty = %+v, %v", w, err)
+	}
+	if _, err := EstimateWholeImport(nil, -1); ErrorCode(err) != Invalid {
+		t.Errorf("negative discards: err = %v, want Invalid", err)
+	}
+	if _, err := EstimateWholeImport([]StratumCount{{Band: 1, Population: 1, Reviewed: 2}}, 0); ErrorCode(err) != Invalid {
+		t.Errorf("inconsistent strata: err = %v, want Invalid", err)
+	}
+}
+
+func sameEstimate(a, b Estimate) bool {
+	return a.CI == b.CI && (a.Value == nil) == (b.Value == nil) && (a.Value == nil || *a.Value == *b.Value)
+}
