@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -36,7 +37,8 @@ Only id, summary and score are required. Use --map to name other columns, for ex
   --map summary=generated_text,id=corp_no,scores.business=biz_points
 
 The format comes from the extension (.jsonl, .ndjson, .csv, .parquet) or, for a directory with _delta_log,
-Delta Lake; --format overrides. CSV may be UTF-8 (with or without BOM) or Shift_JIS as Excel writes it.
+Delta Lake; --format overrides. Any other directory imports the files in it with those extensions, in name order.
+CSV may be UTF-8 (with or without BOM) or Shift_JIS as Excel writes it.
 
 Each file is all or nothing: the first bad record stops the file with file:line: field: problem, and nothing
 from that file is kept. --skip-invalid imports the good records and writes the bad ones to a rejects file.
@@ -91,7 +93,11 @@ decided is flagged "changed since decision" rather than overwritten.`,
 			opts.Actor = g.user
 			progress := importProgress()
 			start := time.Now()
-			reports, err := svc.Import(ctx, args, opts, progress.update)
+			files, err := ingest.Expand(args)
+			if err != nil {
+				return review.Errorf(review.Invalid, "%v", err)
+			}
+			reports, err := svc.Import(ctx, files, opts, progress.update)
 			progress.finish()
 			total := 0
 			for _, r := range reports {
@@ -112,9 +118,12 @@ decided is flagged "changed since decision" rather than overwritten.`,
 				}
 			}
 			if err != nil {
+				if rest := files[len(reports):]; len(rest) > 0 {
+					fmt.Printf("not imported, after the failure: %s\n", strings.Join(rest, ", "))
+				}
 				return review.Errorf(review.Invalid, "%v", err)
 			}
-			if len(args) > 1 {
+			if len(files) > 1 {
 				fmt.Printf("imported %d records from %d files in %.1fs\n", total, len(reports), time.Since(start).Seconds())
 			}
 			return nil
@@ -126,7 +135,7 @@ decided is flagged "changed since decision" rather than overwritten.`,
 	f.StringVar(&mapSpec, "map", "", "column mapping, canonical=column pairs separated by commas")
 	f.StringVar(&mapFile, "map-file", "", "column mapping as a JSON object {\"summary\": \"generated_text\", ...}")
 	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "import good records and write bad ones to --rejects")
-	f.StringVar(&opts.Rejects, "rejects", "", "where --skip-invalid writes refused records (default: FILE.rejects.jsonl here)")
+	f.StringVar(&opts.Rejects, "rejects", "", "where --skip-invalid writes refused records, as JSONL with the record itself (default: FILE.rejects.jsonl here; files of one run that share it append)")
 	f.StringVar(&rubricFile, "rubric", "", "rubric file (JSON: criteria, maxima, discard_below); its maxima are enforced")
 	f.Float64Var(&discardBelow, "discard-below", 0, "auto-discard items whose judge total is below this (recorded as decisions by \"auto\")")
 	return cmd

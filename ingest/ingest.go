@@ -72,6 +72,45 @@ const (
 	FormatDelta   = "delta"
 )
 
+// Expand replaces each directory that is not a Delta table by the files in it that DetectFormat knows (not its
+// subdirectories), in name order, so that a folder of exports imports like the list of its files. A directory
+// with none of them is an error that says so.
+func Expand(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("import %s: %w", p, err)
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		if li, err := os.Stat(filepath.Join(p, delta.LogDir)); err == nil && li.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, fmt.Errorf("import %s: %w", p, err)
+		}
+		n := len(out)
+		for _, e := range entries { // ReadDir sorts by name
+			if e.IsDir() || strings.HasPrefix(e.Name(), ".") || strings.HasSuffix(e.Name(), ".rejects.jsonl") {
+				continue
+			}
+			f := filepath.Join(p, e.Name())
+			if _, err := DetectFormat(f); err == nil {
+				out = append(out, f)
+			}
+		}
+		if len(out) == n {
+			return nil, fmt.Errorf("import %s: a directory without %s, and no .jsonl, .csv or .parquet files in it", p, delta.LogDir)
+		}
+	}
+	return out, nil
+}
+
 // DetectFormat tells the format of path from its extension, or "delta" for a directory with a _delta_log.
 func DetectFormat(path string) (string, error) {
 	info, err := os.Stat(path)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -171,5 +172,37 @@ func TestRecordErrorString(t *testing.T) {
 	e.Field = ""
 	if e.Error() != "a.csv:12: missing" {
 		t.Errorf("Error() = %q", e.Error())
+	}
+}
+
+// A directory that is not a Delta table imports as the files in it that have a known extension, in name order;
+// Delta tables and plain files pass through.
+func TestExpand(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"b.csv", "a.jsonl", "c.parquet", "notes.txt", ".hidden.jsonl", "a.jsonl.rejects.jsonl"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	table := filepath.Join(t.TempDir(), "table")
+	if err := os.MkdirAll(filepath.Join(table, "_delta_log"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	single := filepath.Join(t.TempDir(), "x.jsonl")
+	os.WriteFile(single, nil, 0o644)
+	got, err := Expand([]string{single, dir, table})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{single, filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.csv"), filepath.Join(dir, "c.parquet"), table}
+	if !slices.Equal(got, want) {
+		t.Errorf("Expand = %v, want %v", got, want)
+	}
+	empty := t.TempDir()
+	if _, err := Expand([]string{empty}); err == nil || !strings.Contains(err.Error(), "no .jsonl, .csv or .parquet files") {
+		t.Errorf("an empty directory: %v, want an error that says what it lacks", err)
 	}
 }
