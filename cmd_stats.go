@@ -170,10 +170,29 @@ func printDashboard(out io.Writer, d app.Dashboard) error {
 		fmt.Fprintf(w, "projected yield\tbands %v have no review yet; reviewed bands (%d items): %s\n",
 			p.UnreviewedBands, p.CoveredPopulation, estimate(p.CoveredYield))
 	}
+	if wi := p.WholeImport; wi.Yield.Value != nil {
+		fmt.Fprintf(w, "whole import\t%d items: projected yield %s\n", wi.Population, estimate(wi.Yield))
+	} else {
+		fmt.Fprintf(w, "whole import\t%d items with %d auto-discarded (never reviewed): yield between %s, good summaries %.0f–%.0f; "+
+			"%s if every auto-discarded one is bad\n", wi.Population, wi.AutoDiscarded, interval(wi.Yield.CI.Lo, wi.Yield.CI.Hi),
+			wi.GoodItems.CI.Lo, wi.GoodItems.CI.Hi, estimate(wi.YieldIfDiscardedBad))
+	}
 
-	fmt.Fprintf(w, "\nthreshold\tauto-accept ≥ T ships bad\tauto-discard < T loses good\n")
+	var uncovered []int
+	if len(d.Judge.Advisor) > 0 {
+		uncovered = d.Judge.Advisor[0].UncoveredBands
+	}
+	if len(uncovered) == 0 {
+		fmt.Fprintf(w, "\nthreshold\tauto-accept ≥ T ships bad\tauto-discard < T loses good\n")
+	} else {
+		fmt.Fprintf(w, "\nthreshold\tauto-accept ≥ T ships bad\tauto-discard < T loses good\treviewed bands only (without %v): bad\tgood lost\n", uncovered)
+	}
 	for _, a := range d.Judge.Advisor {
-		fmt.Fprintf(w, "%g\t%s\t%s\n", a.Threshold, estimate(a.BadInAccepted), estimate(a.GoodDiscarded))
+		fmt.Fprintf(w, "%g\t%s\t%s", a.Threshold, estimate(a.BadInAccepted), estimate(a.GoodDiscarded))
+		if len(uncovered) > 0 {
+			fmt.Fprintf(w, "\t%s\t%s", estimate(a.Covered.BadInAccepted), estimate(a.Covered.GoodDiscarded))
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "judge AUC\t%s\n", num3(d.Judge.Approved.AUC))
 
@@ -195,16 +214,62 @@ func printDashboard(out io.Writer, d app.Dashboard) error {
 		}
 	}
 
+	if cp := d.Cost.Copilot; cp.Calls > 0 {
+		fmt.Fprintf(w, "\ncopilot\t%d calls (%d failed), cost %.2f, %s per reviewed item\n", cp.Calls, cp.Failed, cp.Cost,
+			ratio(cp.PerReviewed, "%.3f"))
+	}
 	if c := d.Cost.Comparison; c != nil {
-		fmt.Fprintf(w, "\nset-up (%d companies)\ttotal cost\tperson-days\tshipped\terror rate\tcost per good\n", c.Inputs.Population)
+		e := d.Cost.AllLLMErrors
+		fmt.Fprintf(w, "\nall-LLM error rate\t%s not accepted as is, stratified (%d of %d reviewed in the sample)\n",
+			estimate(e.Estimate), e.Count, e.Total)
+		fmt.Fprintf(w, "set-up (%d companies)\ttotal cost\tperson-days\tshipped\tbad shipped\terror rate\tcost per good\n", c.Inputs.Population)
 		for _, s := range []review.SetupCost{c.AllHuman, c.LLMReview, c.AllLLM} {
-			fmt.Fprintf(w, "%s\t%.0f\t%.1f\t%.0f\t%s\t%s\n", s.Setup, s.TotalCost, s.PersonDays, s.Shipped, pct(s.ErrorRate),
-				num(s.CostPerGood))
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Setup, withRange(s.TotalCost, s.CI.TotalCost, "%.0f"),
+				withRange(s.PersonDays, s.CI.PersonDays, "%.1f"), withRange(s.Shipped, s.CI.Shipped, "%.0f"),
+				withRange(s.BadShipped, s.CI.BadShipped, "%.0f"), pctRange(s.ErrorRate, s.CI.ErrorRate),
+				numRange(s.CostPerGood, s.CI.CostPerGood))
 		}
+		fmt.Fprintf(w, "\t(95%% intervals from the measured yield, error rate, seconds per review and copilot cost)\n")
 	} else {
 		fmt.Fprintf(w, "\ncost\tnot measured yet: %v\n", d.Cost.Missing)
 	}
 	return w.Flush()
+}
+
+// withRange writes a number with its interval, or alone where the interval is the point.
+func withRange(v float64, ci review.Interval, format string) string {
+	s, lo, hi := fmt.Sprintf(format, v), fmt.Sprintf(format, ci.Lo), fmt.Sprintf(format, ci.Hi)
+	if lo == s && hi == s {
+		return s
+	}
+	return fmt.Sprintf("%s (%s–%s)", s, lo, hi)
+}
+
+func pctRange(p *float64, ci *review.Interval) string {
+	if p == nil || ci == nil || ci.Lo == ci.Hi {
+		return pct(p)
+	}
+	return fmt.Sprintf("%s (%s)", pct(p), interval(ci.Lo, ci.Hi))
+}
+
+func numRange(p *float64, ci *review.Interval) string {
+	switch {
+	case p == nil:
+		return "-"
+	case ci == nil:
+		return num(p) + " (no upper bound)"
+	}
+	return withRange(*p, *ci, "%.1f")
+}
+
+func ratio(r review.Ratio, format string) string {
+	if r.Value == nil {
+		return "-"
+	}
+	if r.CI == nil {
+		return fmt.Sprintf(format, *r.Value)
+	}
+	return withRange(*r.Value, *r.CI, format)
 }
 
 func orDash(s string) string {

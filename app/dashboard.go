@@ -225,6 +225,9 @@ type ThresholdSample struct {
 type PopulationPanel struct {
 	review.PopulationEstimate
 	AutoDiscarded DiscardedStratum `json:"auto_discarded"`
+	// WholeImport is the whole imported population: the items that go to review and the auto-discarded ones, whose
+	// good summaries are bounded 0..N (review.EstimateWholeImport).
+	WholeImport review.WholeImportEstimate `json:"whole_import"`
 }
 
 // DiscardedStratum counts the auto-discarded items, per band.
@@ -253,8 +256,11 @@ type TeamStats struct {
 	Skipped      int      `json:"skipped"`
 	ActiveHours  float64  `json:"active_hours"`
 	ItemsPerHour *float64 `json:"items_per_hour"`
-	// SecondsPerItem is active time per reviewed item, what the cost model pays per review.
-	SecondsPerItem *float64 `json:"seconds_per_item"`
+	// SecondsPerItem is active time per reviewed item, what the cost model pays per review. SecondsPerItemCI is
+	// its 95% interval over the reviewer-days (ReviewerDays of them; review.EstimateRatio), nil with fewer than two.
+	SecondsPerItem   *float64         `json:"seconds_per_item"`
+	SecondsPerItemCI *review.Interval `json:"seconds_per_item_ci"`
+	ReviewerDays     int              `json:"reviewer_days"`
 }
 
 // ReviewerRow is one reviewer's stats (review.SummarizeReviewer's numbers; active time is counted within each
@@ -272,9 +278,49 @@ type CostPanel struct {
 	// YieldSource says where Inputs.Yield and EditRate come from: "stratified" (the population estimate, each band
 	// of the reviewed population weighted by its size) or "" when there are no reviews.
 	YieldSource string `json:"yield_source"`
-	// AllLLMErrors is the share of reviewed items not accepted as is, with its Wilson 95% interval: what shipping
-	// without review would get wrong, in the reviewed sample.
-	AllLLMErrors review.Proportion `json:"all_llm_errors"`
+	// AllLLMErrors is what shipping without review would get wrong: the share of items not accepted as is,
+	// projected band by band like the yield, with its 95% interval. It is the all_llm set-up's error rate.
+	AllLLMErrors ErrorEstimate `json:"all_llm_errors"`
+	// Copilot is the measured API cost of the reviewers' copilot; the llm_review set-up pays its per_reviewed cost.
+	Copilot CopilotCost `json:"copilot"`
+	// PointOnly lists the measured inputs whose uncertainty the data cannot show yet (review_seconds with fewer
+	// than two reviewer-days, copilot_cost likewise): the intervals take them as exact.
+	PointOnly []string `json:"point_only"`
+}
+
+// ErrorEstimate is a stratified share of bad items with the sample behind it: Count of Total reviewed items were
+// not accepted as is.
+type ErrorEstimate struct {
+	review.Estimate
+	Count int `json:"count"`
+	Total int `json:"total"`
+}
+
+// CopilotCost is what the LLM copilot cost during review, read from the recorded calls linked to human decisions
+// in the filter (calls by the day they were made). Batch rescores and calls no decision followed are not counted.
+type CopilotCost struct {
+	Calls  int     `json:"calls"`
+	Failed int     `json:"failed"`
+	Cost   float64 `json:"cost"`
+	// PerReviewed is Cost per reviewed item (the team's reviews in the filter), with its 95% interval over the
+	// reviewer-days (review.EstimateRatio); nil values without reviews.
+	PerReviewed review.Ratio `json:"per_reviewed"`
+	// ByModel sums the calls by kind (fix, judge), model and prompt template version.
+	ByModel []CallStats `json:"by_model"`
+}
+
+// CallStats sums one kind, model and prompt version's calls; MeanLatencyMs and CostPerCall are nil without calls.
+type CallStats struct {
+	Kind            string   `json:"kind"`
+	Model           string   `json:"model"`
+	TemplateVersion string   `json:"template_version"`
+	Calls           int      `json:"calls"`
+	Failed          int      `json:"failed"`
+	TokensIn        int      `json:"tokens_in"`
+	TokensOut       int      `json:"tokens_out"`
+	Cost            float64  `json:"cost"`
+	MeanLatencyMs   *float64 `json:"mean_latency_ms"`
+	CostPerCall     *float64 `json:"cost_per_call"`
 }
 
 // DayPoint is one day: the yield of current decisions made that day, and the team's activity.
@@ -329,13 +375,18 @@ func assembleDashboard(c *store.DashboardCounts, q DashboardQuery, rubric review
 	if err != nil {
 		return d, fmt.Errorf("dashboard: %w", err)
 	}
-	d.Population = PopulationPanel{PopulationEstimate: pop, AutoDiscarded: discarded}
+	whole, err := review.EstimateWholeImport(strata, discarded.Items)
+	if err != nil {
+		return d, fmt.Errorf("dashboard: %w", err)
+	}
+	d.Population = PopulationPanel{PopulationEstimate: pop, AutoDiscarded: discarded, WholeImport: whole}
 	if d.Judge, err = judgePanel(c, rubric, strata); err != nil {
 		return d, err
 	}
 	d.Reviewers = reviewersPanel(c)
+	d.Reviewers.Team.SecondsPerItemCI, d.Reviewers.Team.ReviewerDays = secondsInterval(c)
 	d.Rules = ruleStats(c)
-	if d.Cost, err = costPanel(c, q.Cost, d.Items, d.Reviewers.Team, strata, pop); err != nil {
+	if d.Cost, err = costPanel(c, q.Cost, d.Items, d.Reviewers.Team, strata); err != nil {
 		return d, err
 	}
 	d.Days = days(c)
@@ -691,15 +742,102 @@ func ruleStats(c *store.DashboardCounts) []review.RuleStats {
 	return out
 }
 
+// secondsInterval is the interval of the team's seconds per reviewed item over reviewer-days: each reviewer's
+// active time on a day against their reviews that day (review.EstimateRatio).
+func secondsInterval(c *store.DashboardCounts) (*review.Interval, int) {
+	clusters := make([]review.RatioCluster, 0, len(c.Activity))
+	for _, rd := range c.Activity {
+		clusters = append(clusters, review.RatioCluster{Y: float64(rd.Ms) / 1000, X: float64(rd.Reviewed)})
+	}
+	r := review.EstimateRatio(clusters)
+	return r.CI, r.Clusters
+}
+
+// copilotCost sums the recorded copilot calls, and their cost per reviewed item over reviewer-days.
+func copilotCost(c *store.DashboardCounts) CopilotCost {
+	type key struct{ kind, model, version string }
+	type dayKey struct{ reviewer, day string }
+	var cc CopilotCost
+	byModel := map[key]*CallStats{}
+	latency := map[key]float64{}
+	clusters := map[dayKey]*review.RatioCluster{}
+	cluster := func(k dayKey) *review.RatioCluster {
+		if clusters[k] == nil {
+			clusters[k] = &review.RatioCluster{}
+		}
+		return clusters[k]
+	}
+	for _, rd := range c.Activity {
+		cluster(dayKey{rd.Reviewer, rd.Day}).X += float64(rd.Reviewed)
+	}
+	for _, x := range c.Calls {
+		k := key{x.Kind, x.Model, x.TemplateVersion}
+		st := byModel[k]
+		if st == nil {
+			st = &CallStats{Kind: x.Kind, Model: x.Model, TemplateVersion: x.TemplateVersion}
+			byModel[k] = st
+		}
+		st.Calls += x.Calls
+		st.Failed += x.Failed
+		st.TokensIn += x.TokensIn
+		st.TokensOut += x.TokensOut
+		st.Cost += x.Cost
+		latency[k] += x.LatencyMs
+		cc.Calls += x.Calls
+		cc.Failed += x.Failed
+		cc.Cost += x.Cost
+		cluster(dayKey{x.Reviewer, x.Day}).Y += x.Cost
+	}
+	keys := slices.SortedFunc(maps.Keys(byModel), func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.model, b.model), cmp.Compare(a.version, b.version))
+	})
+	cc.ByModel = make([]CallStats, 0, len(keys))
+	for _, k := range keys {
+		st := byModel[k]
+		if st.Calls > 0 {
+			st.MeanLatencyMs = finite(latency[k] / float64(st.Calls))
+			st.CostPerCall = finite(st.Cost / float64(st.Calls))
+		}
+		cc.ByModel = append(cc.ByModel, *st)
+	}
+	all := make([]review.RatioCluster, 0, len(clusters))
+	for _, cl := range clusters {
+		all = append(all, *cl)
+	}
+	cc.PerReviewed = review.EstimateRatio(all)
+	return cc
+}
+
+// bandShare projects, band by band like the population estimate, the share of reviewed items that count(sc) says
+// are in; count gets each score count and returns how many of its items are.
+func bandShare(c *store.DashboardCounts, strata []review.StratumCount, count func(store.ScoreCount) int) (review.Estimate, error) {
+	in := make([]review.StratumCount, len(strata))
+	at := map[int]int{}
+	for i, st := range strata {
+		in[i] = st
+		in[i].Good = 0
+		at[st.Band] = i
+	}
+	for _, sc := range c.Scores {
+		if i, ok := at[sc.Band]; ok {
+			in[i].Good += count(sc)
+		}
+	}
+	pe, err := review.EstimatePopulation(in)
+	if err != nil {
+		return review.Estimate{}, fmt.Errorf("dashboard: cost: %w", err)
+	}
+	return pe.CoveredYield, nil
+}
+
 func costPanel(c *store.DashboardCounts, params CostParams, items ItemCounts, team TeamStats,
-	strata []review.StratumCount, pop review.PopulationEstimate) (CostPanel, error) {
-	p := CostPanel{Missing: []string{}}
+	strata []review.StratumCount) (CostPanel, error) {
+	p := CostPanel{Missing: []string{}, PointOnly: []string{}, Copilot: copilotCost(c)}
 	var sample verdicts
 	for _, sc := range c.Scores {
 		sample.add(sc.Verdict, sc.N)
 	}
 	reviewed := sample.accepted + sample.edited + sample.rejected
-	p.AllLLMErrors = review.NewProportion(sample.edited+sample.rejected, reviewed)
 
 	in := review.CostInputs{Population: items.Total, HourlyWage: DefaultHourlyWage, GenerationCost: DefaultGenerationCost,
 		JudgeCost: DefaultJudgeCost, WriteMinutes: DefaultWriteMinutes}
@@ -718,40 +856,50 @@ func costPanel(c *store.DashboardCounts, params CostParams, items ItemCounts, te
 	if items.Total > 0 {
 		in.ReviewShare = float64(items.Total-items.AutoDiscarded) / float64(items.Total)
 	}
-	// Yield and edit rate are projected like the population estimate, band by band, so that a queue that
-	// reviewed the top band first does not make the reviewed population look better than it is.
-	if y := pop.CoveredYield.Value; y != nil {
-		edited := make([]review.StratumCount, len(strata))
-		for i, st := range strata {
-			edited[i] = st
-			edited[i].Good = 0
+	// Yield and the all-LLM error rate are projected like the population estimate, band by band, so that a queue
+	// that reviewed the top band first does not make the reviewed population look better than it is. The error
+	// rate is its own stratified estimate (not 1 - yield + edit rate from two), so that it has an interval; the edit
+	// rate is then what makes 1 - yield + edit rate equal to it.
+	good, err := bandShare(c, strata, func(sc store.ScoreCount) int {
+		if sc.Verdict.Approved() {
+			return sc.N
 		}
-		for _, sc := range c.Scores {
-			if sc.Verdict != review.Edited {
-				continue
-			}
-			for i := range edited {
-				if edited[i].Band == sc.Band {
-					edited[i].Good += sc.N
-				}
-			}
+		return 0
+	})
+	if err != nil {
+		return p, err
+	}
+	bad, err := bandShare(c, strata, func(sc store.ScoreCount) int {
+		if sc.Verdict == review.Edited || sc.Verdict == review.Rejected {
+			return sc.N
 		}
-		ed, err := review.EstimatePopulation(edited)
-		if err != nil {
-			return p, fmt.Errorf("dashboard: cost: %w", err)
-		}
-		in.Yield = *y
-		if ed.CoveredYield.Value != nil {
-			in.EditRate = min(*ed.CoveredYield.Value, *y)
-		}
+		return 0
+	})
+	if err != nil {
+		return p, err
+	}
+	p.AllLLMErrors = ErrorEstimate{Estimate: bad, Count: sample.edited + sample.rejected, Total: reviewed}
+	if good.Value != nil && bad.Value != nil {
+		in.Yield, in.YieldCI = *good.Value, &good.CI
+		in.EditRate = min(max(*bad.Value-(1-in.Yield), 0), in.Yield)
+		in.ErrorRateCI = &bad.CI
 		p.YieldSource = "stratified"
 	} else {
 		p.Missing = append(p.Missing, "yield")
 	}
 	if team.SecondsPerItem != nil {
-		in.ReviewSeconds = *team.SecondsPerItem
+		in.ReviewSeconds, in.ReviewSecondsCI = *team.SecondsPerItem, team.SecondsPerItemCI
+		if in.ReviewSecondsCI == nil {
+			p.PointOnly = append(p.PointOnly, "review_seconds")
+		}
 	} else {
 		p.Missing = append(p.Missing, "review_seconds")
+	}
+	if cp := p.Copilot.PerReviewed; p.Copilot.Calls > 0 && cp.Value != nil {
+		in.CopilotCost, in.CopilotCostCI = *cp.Value, cp.CI
+		if cp.CI == nil {
+			p.PointOnly = append(p.PointOnly, "copilot_cost")
+		}
 	}
 	if err := in.Validate(); err != nil {
 		return p, err
@@ -905,14 +1053,29 @@ func (d Dashboard) Report() exporter.Report {
 
 	advisor := exporter.ReportTable{Columns: []exporter.ReportColumn{col("T"), col("items >= T"), col("bad shipped by auto-accepting >= T"),
 		col("items < T"), col("good thrown away by auto-discarding < T"), text("all bands reviewed")}}
+	var uncovered []int
 	for _, a := range d.Judge.Advisor {
 		advisor.Rows = append(advisor.Rows, []string{formatScore(a.Threshold), num(a.AcceptedItems), estimateText(a.BadInAccepted),
 			num(a.DiscardedItems), estimateText(a.GoodDiscarded), yesNo(a.Complete)})
+		uncovered = a.UncoveredBands
 	}
-	add(exporter.ReportSection{Heading: "Threshold advisor", Paragraphs: []string{
-		"Projected onto the items that go to review, each score band weighted by its size (stratified estimate, 95% interval). " +
-			"Where a band has no review, the value is unknown and the interval spans every possibility.",
-	}, Tables: []exporter.ReportTable{advisor}})
+	advisorText := []string{"Projected onto the items that go to review, each score band weighted by its size (stratified estimate, 95% interval). " +
+		"Where a band has no review, the value is unknown and the interval spans every possibility."}
+	advisorTables := []exporter.ReportTable{advisor}
+	if len(uncovered) > 0 {
+		advisorText = append(advisorText, fmt.Sprintf("Bands %v have no review. The second table leaves them out of both sides "+
+			"and estimates over the reviewed bands alone.", uncovered))
+		covered := exporter.ReportTable{Caption: "Over the reviewed bands only", Columns: []exporter.ReportColumn{col("T"),
+			col("reviewed-band items >= T"), col("bad shipped by auto-accepting >= T"), col("reviewed-band items < T"),
+			col("good thrown away by auto-discarding < T")}}
+		for _, a := range d.Judge.Advisor {
+			c := a.Covered
+			covered.Rows = append(covered.Rows, []string{formatScore(a.Threshold), num(c.AcceptedItems), estimateText(c.BadInAccepted),
+				num(c.DiscardedItems), estimateText(c.GoodDiscarded)})
+		}
+		advisorTables = append(advisorTables, covered)
+	}
+	add(exporter.ReportSection{Heading: "Threshold advisor", Paragraphs: advisorText, Tables: advisorTables})
 
 	p := d.Population
 	strataT := exporter.ReportTable{Columns: []exporter.ReportColumn{text("band"), col("items"), col("weight"), col("reviewed"),
@@ -930,7 +1093,16 @@ func (d Dashboard) Report() exporter.Report {
 			"The reviewed bands (%d items) project to %s.", p.UnreviewedBands, p.UnreviewedPopulation, estimateText(p.Yield),
 			p.CoveredPopulation, estimateText(p.CoveredYield))
 	}
-	add(exporter.ReportSection{Heading: "Population estimate", Paragraphs: []string{popText}, Tables: []exporter.ReportTable{strataT}})
+	w := p.WholeImport
+	wholeText := fmt.Sprintf("Whole import, %d items with the %d auto-discarded: ", w.Population, w.AutoDiscarded)
+	if w.Yield.Value != nil {
+		wholeText += fmt.Sprintf("projected yield %s; projected good summaries %s.", estimateText(w.Yield), countEstimate(w.GoodItems))
+	} else {
+		wholeText += fmt.Sprintf("no review speaks for the auto-discarded items, so their good summaries are bounded by none and all of them: "+
+			"yield %s, good summaries %s. Taking every auto-discarded summary as bad, as the judge does, the yield is %s.",
+			boundsText(w.Yield.CI), countRange(w.GoodItems.CI), estimateText(w.YieldIfDiscardedBad))
+	}
+	add(exporter.ReportSection{Heading: "Population estimate", Paragraphs: []string{popText, wholeText}, Tables: []exporter.ReportTable{strataT}})
 
 	rv := exporter.ReportTable{Columns: []exporter.ReportColumn{text("reviewer"), col("decisions"), col("reviewed"), col("yield"),
 		col("skips"), col("active hours"), col("items/hour"), col("median s accepted"), col("median s edited"),
@@ -965,22 +1137,42 @@ func (d Dashboard) Report() exporter.Report {
 	cost := exporter.ReportSection{Heading: "Cost"}
 	if c := d.Cost.Comparison; c != nil {
 		in := c.Inputs
+		e := d.Cost.AllLLMErrors
 		cost.Paragraphs = []string{fmt.Sprintf("For %d companies: wage %g per hour, API %g + %g per summary, %g minutes to write one by hand; "+
-			"measured %.0f s per review, %s of items go to review, yield %s, edited %s (stratified).",
-			in.Population, in.HourlyWage, in.GenerationCost, in.JudgeCost, in.WriteMinutes, in.ReviewSeconds,
-			percent(&in.ReviewShare), percent(&in.Yield), percent(&in.EditRate)),
-			fmt.Sprintf("Shipping without review would get %s of the reviewed items wrong (95%% %s).",
-				percent(d.Cost.AllLLMErrors.Rate), span(d.Cost.AllLLMErrors.CI.Lo, d.Cost.AllLLMErrors.CI.Hi))}
+			"measured %s s per review, %s of items go to review, yield %s, edited %s (stratified).",
+			in.Population, in.HourlyWage, in.GenerationCost, in.JudgeCost, in.WriteMinutes,
+			valueRange(in.ReviewSeconds, in.ReviewSecondsCI, "%.0f"), percent(&in.ReviewShare),
+			percentRange(in.Yield, in.YieldCI), percent(&in.EditRate)),
+			fmt.Sprintf("Shipping without review would get %s of the items wrong: the share not accepted as is, projected band by band "+
+				"(%d of %d reviewed items in the sample). It is the all-LLM error rate below.", estimateText(e.Estimate), e.Count, e.Total),
+			copilotText(d.Cost.Copilot, in),
+			"Each projection's 95% interval (in brackets) carries the intervals of the measured yield, error rate, seconds per review " +
+				"and copilot cost: the set-up is projected with each at either end, and the interval is the lowest to the highest result."}
+		if len(d.Cost.PointOnly) > 0 {
+			cost.Paragraphs = append(cost.Paragraphs, fmt.Sprintf("Too little data to show the uncertainty of %v: taken as exact.", d.Cost.PointOnly))
+		}
 		t := exporter.ReportTable{Columns: []exporter.ReportColumn{text("set-up"), col("API cost"), col("labour cost"), col("total cost"),
-			col("person-days"), col("shipped"), col("error rate"), col("cost per good summary")}}
+			col("person-days"), col("shipped"), col("bad shipped"), col("error rate"), col("cost per good summary")}}
 		for _, s := range []review.SetupCost{c.AllHuman, c.LLMReview, c.AllLLM} {
-			t.Rows = append(t.Rows, []string{s.Setup, fmt.Sprintf("%.0f", s.APICost), fmt.Sprintf("%.0f", s.LabourCost),
-				fmt.Sprintf("%.0f", s.TotalCost), fmt.Sprintf("%.1f", s.PersonDays), fmt.Sprintf("%.0f", s.Shipped),
-				percent(s.ErrorRate), decimal1(s.CostPerGood)})
+			ci := s.CI
+			t.Rows = append(t.Rows, []string{s.Setup, valueRange(s.APICost, &ci.APICost, "%.0f"),
+				valueRange(s.LabourCost, &ci.LabourCost, "%.0f"), valueRange(s.TotalCost, &ci.TotalCost, "%.0f"),
+				valueRange(s.PersonDays, &ci.PersonDays, "%.1f"), valueRange(s.Shipped, &ci.Shipped, "%.0f"),
+				valueRange(s.BadShipped, &ci.BadShipped, "%.0f"), optionalPercentRange(s.ErrorRate, ci.ErrorRate),
+				optionalRange(s.CostPerGood, ci.CostPerGood, "%.1f")})
 		}
 		cost.Tables = []exporter.ReportTable{t}
 	} else {
-		cost.Paragraphs = []string{fmt.Sprintf("Not measured yet: %v.", d.Cost.Missing)}
+		cost.Paragraphs = []string{fmt.Sprintf("Not measured yet: %v.", d.Cost.Missing), copilotText(d.Cost.Copilot, review.CostInputs{})}
+	}
+	if calls := d.Cost.Copilot.ByModel; len(calls) > 0 {
+		t := exporter.ReportTable{Caption: "Copilot calls during review", Columns: []exporter.ReportColumn{text("kind"), text("model"),
+			text("prompt version"), col("calls"), col("failed"), col("tokens in"), col("tokens out"), col("mean latency ms"), col("cost")}}
+		for _, x := range calls {
+			t.Rows = append(t.Rows, []string{x.Kind, x.Model, x.TemplateVersion, num(x.Calls), num(x.Failed), num(x.TokensIn),
+				num(x.TokensOut), decimal1(x.MeanLatencyMs), fmt.Sprintf("%.2f", x.Cost)})
+		}
+		cost.Tables = append(cost.Tables, t)
 	}
 	add(cost)
 	return r
@@ -1014,6 +1206,64 @@ func percentCI(p *float64, ci review.Interval) string {
 }
 
 func estimateText(e review.Estimate) string { return percentCI(e.Value, e.CI) }
+
+func boundsText(ci review.Interval) string { return "between " + span(ci.Lo, ci.Hi) }
+
+func countRange(ci review.Interval) string { return fmt.Sprintf("between %.0f and %.0f", ci.Lo, ci.Hi) }
+
+// valueRange writes a number with its interval in brackets, or alone when there is none or it is the point.
+func valueRange(v float64, ci *review.Interval, format string) string {
+	s := fmt.Sprintf(format, v)
+	if ci == nil {
+		return s
+	}
+	lo, hi := fmt.Sprintf(format, ci.Lo), fmt.Sprintf(format, ci.Hi)
+	if lo == s && hi == s {
+		return s
+	}
+	return s + " (" + lo + "–" + hi + ")"
+}
+
+func optionalRange(v *float64, ci *review.Interval, format string) string {
+	if v == nil {
+		return "–"
+	}
+	if ci == nil {
+		return fmt.Sprintf(format, *v) + " (no upper bound)"
+	}
+	return valueRange(*v, ci, format)
+}
+
+func percentRange(v float64, ci *review.Interval) string {
+	if ci == nil {
+		return percent(&v)
+	}
+	return percentCI(&v, *ci)
+}
+
+func optionalPercentRange(v *float64, ci *review.Interval) string {
+	if v == nil || ci == nil {
+		return percent(v)
+	}
+	if ci.Lo == ci.Hi {
+		return percent(v)
+	}
+	return percentCI(v, *ci)
+}
+
+// copilotText says what the recorded copilot calls cost per reviewed item, and whether the cost model pays it.
+func copilotText(cp CopilotCost, in review.CostInputs) string {
+	if cp.Calls == 0 {
+		return "No copilot calls are recorded with decisions in this filter: the LLM + human review set-up pays no copilot cost."
+	}
+	per := "unknown (nothing reviewed)"
+	if v := cp.PerReviewed.Value; v != nil {
+		per = valueRange(*v, cp.PerReviewed.CI, "%.3f")
+	}
+	return fmt.Sprintf("Copilot during review: %d calls (%d failed) cost %.2f, %s per reviewed item, which the LLM + human review "+
+		"set-up pays on every item it reviews (%g per item), besides the API cost of generation and judging.",
+		cp.Calls, cp.Failed, cp.Cost, per, in.CopilotCost)
+}
 
 func countEstimate(e review.Estimate) string {
 	v := "unknown"

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -557,6 +559,36 @@ type DashboardCounts struct {
 	ActiveDays map[string]int64
 	Medians    map[string]ReviewerMedians
 	Pairs      []PairCount
+	// ReviewerDays' clusters: each reviewer's reviewed items and active time per day, for the interval of the
+	// seconds per review.
+	Activity []ReviewerDay
+	// Calls sums the LLM calls linked to human decisions (the copilot during review) by reviewer, day, kind, model
+	// and prompt version.
+	Calls []CallCount
+}
+
+// ReviewerDay is one reviewer's reviews (accepted, edited, rejected) and active time on one day.
+type ReviewerDay struct {
+	Reviewer string
+	Day      string
+	Reviewed int
+	Ms       int64
+}
+
+// CallCount sums the LLM calls of one reviewer on one day (the call's day) with one kind, model and prompt template
+// version. Failed counts the calls that returned an error; LatencyMs and Cost are sums.
+type CallCount struct {
+	Reviewer        string
+	Day             string
+	Kind            string
+	Model           string
+	TemplateVersion string
+	Calls           int
+	Failed          int
+	TokensIn        int
+	TokensOut       int
+	LatencyMs       float64
+	Cost            float64
 }
 
 // Slice names of DashboardCounts.Slices: columns of agg_source.
@@ -721,6 +753,41 @@ func (s *Store) DashboardCounts(ctx context.Context, f DashboardFilter) (*Dashbo
 		c.ActiveDays[Day(d).String()] = ms
 		return err
 	})
+	reviewed := map[[2]string]*ReviewerDay{}
+	day := func(who string, d int64) *ReviewerDay {
+		k := [2]string{who, Day(d).String()}
+		if reviewed[k] == nil {
+			reviewed[k] = &ReviewerDay{Reviewer: who, Day: k[1]}
+		}
+		return reviewed[k]
+	}
+	w, args = f.where(true)
+	rw := strings.Replace(w, " WHERE ", " AND ", 1)
+	r.read(`SELECT reviewer, day, sum(n) FROM agg_reviewer WHERE verdict IN `+reviewedVerdicts+rw+
+		` GROUP BY 1, 2 HAVING sum(n) != 0 ORDER BY 1, 2`, args, func(rows *sql.Rows) error {
+		var who string
+		var d int64
+		var n int
+		err := rows.Scan(&who, &d, &n)
+		day(who, d).Reviewed = n
+		return err
+	})
+	r.read(`SELECT reviewer, day, sum(ms) FROM agg_active`+scope+aw+` GROUP BY 1, 2 ORDER BY 1, 2`, aargs,
+		func(rows *sql.Rows) error {
+			var who string
+			var d, ms int64
+			err := rows.Scan(&who, &d, &ms)
+			day(who, d).Ms = ms
+			return err
+		})
+	c.Activity = make([]ReviewerDay, 0, len(reviewed))
+	for _, rd := range reviewed {
+		c.Activity = append(c.Activity, *rd)
+	}
+	slices.SortFunc(c.Activity, func(a, b ReviewerDay) int {
+		return cmp.Or(cmp.Compare(a.Reviewer, b.Reviewer), cmp.Compare(a.Day, b.Day))
+	})
+	c.Calls = r.calls(f, offset)
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -729,6 +796,48 @@ func (s *Store) DashboardCounts(ctx context.Context, f DashboardFilter) (*Dashbo
 		return nil, err2
 	}
 	return c, nil
+}
+
+// calls sums the copilot's calls: those linked to a human decision, which the reviewer made on the item while
+// reviewing it, and not a batch rescore's (a rescore row points at its call). The day filter picks calls by the day
+// they were made, through the index on at; the batch filter by their item's batch.
+func (r *countReader) calls(f DashboardFilter, offset int64) []CallCount {
+	var conds []string
+	var args []any
+	join := ""
+	if f.Batch != "" {
+		join = ` JOIN items i ON i.seq = c.seq`
+		conds = append(conds, "i.batch = ?")
+		args = append(args, f.Batch)
+	}
+	if f.From != nil {
+		conds = append(conds, "c.at >= ?")
+		args = append(args, int64(*f.From)*msPerDay-offset)
+	}
+	if f.To != nil {
+		conds = append(conds, "c.at < ?")
+		args = append(args, int64(*f.To+1)*msPerDay-offset)
+	}
+	extra := ""
+	if len(conds) > 0 {
+		extra = " AND " + strings.Join(conds, " AND ")
+	}
+	var out []CallCount
+	r.read(`SELECT c.reviewer, (c.at + ?) / 86400000, c.kind, c.model, c.template_version, count(*), sum(c.error != ''),
+			sum(c.tokens_in), sum(c.tokens_out), sum(c.latency_ms), sum(c.cost)
+		FROM llm_calls c`+join+`
+		WHERE c.decision IS NOT NULL`+extra+`
+			AND NOT EXISTS (SELECT 1 FROM rescores s WHERE s.seq = c.seq AND s.call = c.id)
+		GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`, append([]any{offset}, args...), func(rows *sql.Rows) error {
+		var x CallCount
+		var d int64
+		err := rows.Scan(&x.Reviewer, &d, &x.Kind, &x.Model, &x.TemplateVersion, &x.Calls, &x.Failed, &x.TokensIn,
+			&x.TokensOut, &x.LatencyMs, &x.Cost)
+		x.Day = Day(d).String()
+		out = append(out, x)
+		return err
+	})
+	return out
 }
 
 // countReader runs queries in one transaction and keeps the first error, so that the reads above stay a list.
