@@ -98,6 +98,8 @@ type cand struct {
 // garbage collector.
 type scratch struct {
 	sum, src folder
+	co       folder // the company name
+	names    []span32
 	cands    []cand
 	hits     []cand
 	spans    []span32
@@ -169,7 +171,14 @@ func (sc *scratch) sourceVariants() uint8 {
 
 // Check runs every rule over a summary, with its source text for the rules that compare against it. Hints come
 // back ordered by position; a summary with no hints gets an empty, non-nil slice.
-func (rs *RuleSet) Check(summary, source string) []Hint {
+func (rs *RuleSet) Check(summary, source string) []Hint { return rs.check(summary, source, "") }
+
+// CheckItem is Check on an item's summary and source that also knows the company's name (Item.Company): hits inside
+// the name where the summary repeats it are not flagged (株式会社わたしたちの家, Our Table Inc.), except by rules
+// with in_company_name (placeholders).
+func (rs *RuleSet) CheckItem(it *Item) []Hint { return rs.check(it.Summary, it.Source, it.Company) }
+
+func (rs *RuleSet) check(summary, source, company string) []Hint {
 	sc := rs.pool.Get().(*scratch)
 	defer rs.pool.Put(sc)
 	sc.source, sc.srcFolded, sc.srcState, sc.known, sc.lookups = source, "", 0, sc.known[:0], 0
@@ -218,6 +227,9 @@ func (rs *RuleSet) Check(summary, source string) []Hint {
 		if h.group >= 0 && (h.kind == usePlace || rs.rules[h.rule].unlessInSource) && sc.sourceHas(rs, h.group) {
 			continue
 		}
+		if r := &rs.rules[h.rule]; r.exceptionREs != nil && r.excepted(text, h) {
+			continue
+		}
 		kept = append(kept, h)
 	}
 	sc.hits = kept
@@ -241,29 +253,34 @@ func (rs *RuleSet) Check(summary, source string) []Hint {
 					break
 				}
 				i = n.e
-				for covered < len(sc.spans) && int(sc.spans[covered].e) <= n.s {
-					covered++
-				}
 				// the 1 of No.1, the 20 of 20XX: the reviewer sees that hint already
-				inWord := false
-				for k := covered; k < len(sc.spans) && int(sc.spans[k].s) < n.e; k++ {
-					if int(sc.spans[k].e) > n.s {
-						inWord = true
+				if sc.insideWordHit(n.s, n.e, &covered) || sc.sourceHasNumber(text, n) {
+					continue
+				}
+				e := n.e
+				for _, u := range r.units {
+					if strings.HasPrefix(text[e:], u) {
+						e += len(u)
 						break
 					}
 				}
-				if !inWord && !sc.sourceHasNumber(text[n.s:n.digits], n) {
-					e := n.e
-					for _, u := range r.units {
-						if strings.HasPrefix(text[e:], u) {
-							e += len(u)
-							break
-						}
-					}
-					if n.vals[0] == 1 && perUnit(text[e:]) {
-						continue // the 1 of 1日あたり is a denominator, not a claim
-					}
-					sc.hits = append(sc.hits, cand{int32(n.s), int32(e), int32(ri), -1, useWord})
+				if n.value == 1 && n.scaled == 0 && n.year == 0 && perUnit(text[e:]) {
+					continue // the 1 of 1日あたり is a denominator, not a claim
+				}
+				sc.hits = append(sc.hits, cand{int32(n.s), int32(e), int32(ri), -1, useWord})
+			}
+			if len(r.kanjiUnits) == 0 {
+				break
+			}
+			covered = 0
+			for i := 0; ; {
+				n, ok := nextKanjiClaim(text, i, r.kanjiUnits)
+				if !ok {
+					break
+				}
+				i = n.e
+				if !sc.insideWordHit(n.s, n.e, &covered) && !sc.sourceHasNumber(text, n) {
+					sc.hits = append(sc.hits, cand{int32(n.s), int32(n.e), int32(ri), -1, useWord})
 				}
 			}
 		case r.Kind == KindStyle:
@@ -271,6 +288,10 @@ func (rs *RuleSet) Check(summary, source string) []Hint {
 				sc.hits = append(sc.hits, cand{int32(s), int32(e), int32(ri), -1, useWord})
 			})
 		}
+	}
+
+	if company != "" && len(sc.hits) > 0 {
+		sc.dropInName(rs, text, company)
 	}
 
 	hints := make([]Hint, 0, len(sc.hits))
@@ -295,6 +316,125 @@ func (rs *RuleSet) Check(summary, source string) []Hint {
 		SetOffsets(summary, hints)
 	}
 	return hints
+}
+
+// exceptionWindow is how far around a hit, in characters, exception patterns are tried: far enough for the phrase
+// that makes a hit harmless (ホームページ…の制作, writes … press releases for clients), near enough that a summary
+// full of hits costs a few short matches each rather than a pass over the whole text per hit.
+const exceptionWindow = 32
+
+// excepted reports whether one of the rule's exception patterns, matched in the text around hit h, overlaps it. A
+// pattern with a group marks only the group's span: (!) in [a-z](!)\p{L} cancels the ! of Yahoo!ショッピング and
+// nothing next to it. Each pattern is tried only as far around the hit as a match of it can reach, and only when
+// that stretch holds the literal pieces every match needs.
+func (r *compiledRule) excepted(text string, h cand) bool {
+	for k, re := range r.exceptionREs {
+		ws, we := int(h.s), int(h.e)
+		for n := 0; n < r.exceptionLen[k] && ws > 0; n++ {
+			ws--
+			for ws > 0 && text[ws]&0xC0 == 0x80 {
+				ws--
+			}
+		}
+		for n := 0; n < r.exceptionLen[k] && we < len(text); n++ {
+			we++
+			for we < len(text) && text[we]&0xC0 == 0x80 {
+				we++
+			}
+		}
+		window := text[ws:we]
+		if !holdsAll(window, r.exceptionReq[k]) {
+			continue
+		}
+		hs, he := int(h.s)-ws, int(h.e)-ws
+		for _, m := range re.FindAllStringSubmatchIndex(window, -1) {
+			s, e := m[0], m[1]
+			if len(m) >= 4 && m[2] >= 0 {
+				s, e = m[2], m[3]
+			}
+			if s < he && hs < e {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdsAll reports whether text contains a string of every set (ignoring ASCII case).
+func holdsAll(text string, sets [][]string) bool {
+	for _, set := range sets {
+		if !slices.ContainsFunc(set, func(s string) bool { return s == "" || indexFoldASCII(text, s, 0) >= 0 }) {
+			return false
+		}
+	}
+	return true
+}
+
+// Legal forms around a company's name, which a summary may leave out when it repeats the name.
+var legalForms = [...]string{
+	"株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "一般社団法人", "公益社団法人", "一般財団法人", "公益財団法人",
+	"社会福祉法人", "社会医療法人", "医療法人社団", "医療法人財団", "医療法人", "学校法人", "宗教法人", "特定非営利活動法人",
+	"NPO法人", "農業協同組合", "協同組合", "有限責任事業組合", "(株)", "(有)", "(同)", "Co., Ltd.", "Co.,Ltd.", "Co. Ltd.",
+	"Co., Ltd", "Ltd.", "Ltd", "Inc.", "Inc", "Corp.", "Corporation", "Co.", "K.K.", "KK", "LLC", "G.K.", "Limited",
+}
+
+// companyCore is the folded company name without the legal forms at either end: わたしたちの家 of
+// 株式会社わたしたちの家, Our Table of Our Table Inc.
+func companyCore(name string) string {
+	for changed := true; changed; {
+		changed = false
+		name = strings.Trim(name, " ,・　")
+		for _, f := range legalForms {
+			if len(name) > len(f) && strings.HasPrefix(name, f) {
+				name, changed = name[len(f):], true
+			}
+			if len(name) > len(f) && strings.HasSuffix(name, f) {
+				name, changed = name[:len(name)-len(f)], true
+			}
+		}
+	}
+	return name
+}
+
+// dropInName drops the hits that lie inside the company's name, as the summary writes it in full or without its
+// legal form, except those of rules that flag inside the name too (in_company_name). The name is given data, not a
+// claim the generator made: 私たち in 株式会社私たちの畑 is no first person, 東京 in 東京ベイ食品 no place claim.
+func (sc *scratch) dropInName(rs *RuleSet, text, company string) {
+	full := strings.TrimSpace(sc.co.fold(company, false).text)
+	core := companyCore(full)
+	sc.names = sc.names[:0]
+	for _, name := range [...]string{full, core} {
+		if utf8.RuneCountInString(name) < 2 {
+			continue
+		}
+		b := boundsOf(name)
+		for off := 0; off < len(text); {
+			i := strings.Index(text[off:], name)
+			if i < 0 {
+				break
+			}
+			s, e := off+i, off+i+len(name)
+			if boundaryOK(text, s, e, b) {
+				sc.names = append(sc.names, span32{int32(s), int32(e)})
+			}
+			off = e
+		}
+		if name == core {
+			break
+		}
+	}
+	if len(sc.names) == 0 {
+		return
+	}
+	kept := sc.hits[:0]
+	for _, h := range sc.hits {
+		r := &rs.rules[h.rule]
+		if !r.inCompanyName && r.Kind != KindStyle && slices.ContainsFunc(sc.names, func(n span32) bool { return n.s <= h.s && h.e <= n.e }) {
+			continue
+		}
+		kept = append(kept, h)
+	}
+	sc.hits = kept
 }
 
 func perUnit(rest string) bool {
@@ -517,14 +657,29 @@ func hasLetter(s string) bool {
 	return false
 }
 
-// sourceHasNumber reports whether the source states the number: written the same way (the common case, answered by
-// a search), or in any form it could take there (full-width, 1,200 for 1200, 平成15 for 2003, 1万 for 10000, 百 for
-// 100), from an index of the source's numbers built on first need.
-func (sc *scratch) sourceHasNumber(digits string, n number) bool {
+// insideWordHit reports whether text[s:e] overlaps a word hit (sc.spans, disjoint and in order). covered counts
+// the spans that end before the last span asked about; calls must come in order of s.
+func (sc *scratch) insideWordHit(s, e int, covered *int) bool {
+	for *covered < len(sc.spans) && int(sc.spans[*covered].e) <= s {
+		*covered++
+	}
+	for k := *covered; k < len(sc.spans) && int(sc.spans[k].s) < e; k++ {
+		if int(sc.spans[k].e) > s {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceHasNumber reports whether the source states the number of the folded summary text: written the same way
+// (the common case, answered by a search), or in any form it could take there (full-width, 1,200 for 1200, 平成15
+// for 2003, 1万 for 10000, 百 for 100), from an index of the source's numbers built on first need. What is compared
+// is the claim (number.claim): 令和5年 is supported by 2023年, not by a 5 elsewhere in the source.
+func (sc *scratch) sourceHasNumber(text string, n number) bool {
 	// A search per number is cheapest for the few numbers of a real summary; a summary full of numbers is answered
 	// from the index, which keeps a pathological one linear in size.
 	sc.lookups++
-	if sc.lookups <= 16 && containsNumber(sc.source, digits) {
+	if sc.lookups <= 16 && !n.kanji && n.year == 0 && containsNumber(sc.source, text[n.ds:n.e], n.scaled == 0) {
 		return true
 	}
 	if sc.srcState&srcNumsDone == 0 {
@@ -532,29 +687,34 @@ func (sc *scratch) sourceHasNumber(digits string, n number) bool {
 		sc.nums = sourceNumbers(sc.source, sc.nums[:0])
 		slices.Sort(sc.nums)
 	}
-	for _, v := range n.vals[:n.n] {
-		if _, ok := slices.BinarySearch(sc.nums, v); ok {
-			return true
-		}
-	}
-	return false
+	_, ok := slices.BinarySearch(sc.nums, n.claim())
+	return ok
 }
 
-// containsNumber reports whether text has digits as a whole number: not part of a longer number (20 in 2020, 3.5 in
-// 13.5, 200 in 1,200).
-func containsNumber(text, digits string) bool {
+// containsNumber reports whether text has the figure as a whole number: not part of a longer number (20 in 2020,
+// 3.5 in 13.5, 200 in 1,200, 1万 in 1万5000). A plain figure (no multiplier) must also stand alone in the text: the
+// 5 of 5万 or of 令和5年 is another claim.
+func containsNumber(text, figure string, plain bool) bool {
 	for off := 0; ; {
-		i := strings.Index(text[off:], digits)
+		i := strings.Index(text[off:], figure)
 		if i < 0 {
 			return false
 		}
-		s, e := off+i, off+i+len(digits)
+		s, e := off+i, off+i+len(figure)
 		off = s + 1
 		if s > 0 && (isDigit(text[s-1]) || s > 1 && (text[s-1] == '.' || text[s-1] == ',') && isDigit(text[s-2])) {
 			continue
 		}
 		if e < len(text) && (isDigit(text[e]) || e+1 < len(text) && (text[e] == '.' || text[e] == ',') && isDigit(text[e+1])) {
 			continue
+		}
+		if plain {
+			if _, size := multiplierAt(text, e); size > 0 {
+				continue
+			}
+			if _, _, era := eraBefore(text[:s]); era {
+				continue
+			}
 		}
 		return true
 	}

@@ -83,12 +83,82 @@ func TestCheckCases(t *testing.T) {
 		{"empty summary", "", "source", []span{}},
 		{"no source: facts are not checked, superlatives are", "札幌で1978年創業のトップシェア企業です。", " ",
 			[]span{{"superlative", "トップシェア"}}},
+
+		// era years: the era is part of the span, and the claim is the western year
+		{"era year supported by the western year", "令和5年に設立されました。", "2023年設立。", []span{}},
+		{"era year: a 5 elsewhere in the source is no support", "令和5年に設立されました。", "2022年設立。従業員5名。",
+			[]span{{"unsupported_fact", "令和5年"}}},
+		{"era year with full-width digits and a space", "令和 5年に設立。", "令和５年設立。", []span{}},
+		{"era 元年 in the summary", "令和元年に設立。", "2019年設立。", []span{}},
+		{"era 元年 in the summary, not in the source", "令和元年に設立。", "2018年設立。", []span{{"unsupported_fact", "令和元年"}}},
+		{"a plain number is not supported by an era year", "創業15年の会社です。", "平成15年創業。", []span{{"unsupported_fact", "15年"}}},
+
+		// multipliers: 1万 claims 10000, and a compound figure is one number
+		{"compound figure in the source", "売上高は約3.5億円です。", "売上高 3億5,000万円。", []span{}},
+		{"compound figure in the summary", "売上高は3億5,000万円です。", "売上高3.5億円。", []span{}},
+		{"part of a compound figure is no support", "売上高は3億円です。", "売上高 3億5,000万円。", []span{{"unsupported_fact", "3億円"}}},
+		{"万 with a remainder", "従業員は1万5000人です。", "従業員数15,000人。", []span{}},
+		{"the digits of 5万 are not 5", "従業員は5名です。", "資本金5万円。", []span{{"unsupported_fact", "5名"}}},
+
+		// kanji numerals in the summary, before a unit
+		{"kanji figure supported by digits", "創業百二十年の和菓子店です。", "創業120年。", []span{}},
+		{"kanji figure not in the source", "創業百年の老舗です。", "1925年創業、創業80年。", []span{{"unsupported_fact", "百年"}}},
+		{"kanji era year", "平成十五年に設立。", "2003年設立。", []span{}},
+		{"positional kanji year and kanji count", "二〇〇五年設立、社員三十名。", "2005年設立。社員30名。", []span{}},
+		{"a kanji multiplier after digits is read with them", "従業員は2千人、売上は3億5千万円です。", "従業員2,000人。売上3.5億円。", []span{}},
+		{"kanji count not in the source", "取引先は三百社を超えます。", "取引先 約200社。", []span{{"unsupported_fact", "三百社"}}},
+		{"kanji numerals that are names or idioms", "四日市市と十日町の会社で、一人ひとりに数十年、十人十色の八百屋です。三重県。",
+			"三重県四日市市、十日町。", []span{}},
+
+		// exception patterns
+		{"exclamation mark inside a name", "Yahoo!ショッピングとYahoo!で販売しています。", "", []span{}},
+		{"exclamation mark mid-sentence after a name", "It sells on Yahoo! and its own store.", "", []span{}},
+		{"exclamation mark at a sentence end", "It sells on Amazon! Great food!", "", []span{{"slogan", "!"}, {"slogan", "!"}}},
+		{"exclamation mark inside brackets; slogan words there still count", "「笑顔を未来へ！」を掲げています。『おいしい！青汁』を販売。", "",
+			[]span{{"slogan", "笑顔を"}, {"slogan", "未来へ"}}},
+		{"当社比 and similar comparison labels", "当社比2倍、当社従来品比3割減の製品です。", "当社比2倍、当社従来品比30%減。", []span{}},
+		{"press releases as the service", "プレスリリース配信を代行し、ホームページやアプリのユーザーテストも請け負います。", "", []span{}},
+		{"press releases of the company's own", "プレスリリースを配信しています。", "", []span{{"generic", "プレスリリース"}}},
+		{"English web work as the service", "It handles home page production and writes and distributes press releases for clients.", "", []span{}},
+		{"English web site of the company's own", "Its website lists press releases.", "",
+			[]span{{"generic", "Its website"}, {"generic", "press releases"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := spans(rs.Check(tc.summary, tc.source))
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("Check(%q)\n got %v\nwant %v", tc.summary, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestCheckItemCompanyName: hits inside the company's own name, as the summary repeats it in full or without its
+// legal form, are not flagged, except placeholders.
+func TestCheckItemCompanyName(t *testing.T) {
+	rs := DefaultRules()
+	tests := []struct {
+		name, company, summary, source string
+		want                           []span
+	}{
+		{"first person in the name", "株式会社わたしたちの家", "株式会社わたしたちの家は住宅会社です。わたしたちの家は注文住宅を建てています。我々は",
+			"", []span{{"first_person", "我々"}}},
+		{"English name", "Our Table Inc.", "Our Table Inc. runs restaurants. Our Table cooks with our vegetables.", "",
+			[]span{{"first_person", "our"}}},
+		{"当 + organisation noun in the name", "株式会社当麻工務店", "当麻工務店は奈良県の工務店です。当工務店は", "奈良県",
+			[]span{{"first_person", "当工務店"}}},
+		{"place in the name", "東京ベイ食品株式会社", "東京ベイ食品は千葉県の会社です。東京にも出荷しています。", "千葉県",
+			[]span{{"unsupported_fact", "東京"}}},
+		{"placeholders in the name are still flagged", "〇〇株式会社", "〇〇株式会社は印刷会社です。", "", []span{{"placeholder", "〇〇"}}},
+		{"without a company, Check flags the name", "", "株式会社わたしたちの家は住宅会社です。", "", []span{{"first_person", "わたしたち"}}},
+		{"a name of one character is ignored", "私", "私は", "", []span{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			hints := rs.CheckItem(&Item{Company: tc.company, Summary: tc.summary, Source: tc.source})
+			checkInvariants(t, rs, tc.summary, hints)
+			if got := spans(hints); !slices.Equal(got, tc.want) {
+				t.Errorf("CheckItem(%q, %q)\n got %v\nwant %v", tc.company, tc.summary, got, tc.want)
 			}
 		})
 	}
@@ -257,6 +327,15 @@ func TestParseRulesErrors(t *testing.T) {
 		{"synonyms without unless_in_source", rule(`, "words": ["a"], "synonyms": [["a", "b"]]`), "unless_in_source"},
 		{"facts without anything to check", strings.Replace(rule(``), `"words"`, `"facts"`, 1), "numbers"},
 		{"style without endings", strings.Replace(rule(`, "polite": ["です"]`), `"words"`, `"style"`, 1), "polite"},
+		{"bad exception pattern", rule(`, "words": ["a"], "exception_patterns": ["(x"]`), "exception_patterns[0] is not a valid"},
+		{"exception pattern matching nothing", rule(`, "words": ["a"], "exception_patterns": ["x?"]`), "matches the empty string"},
+		{"exception patterns on facts", strings.Replace(rule(`, "numbers": true, "exception_patterns": ["x"]`), `"words"`, `"facts"`, 1),
+			`field "exception_patterns" belongs to kind "words"`},
+		{"kanji units on words", rule(`, "words": ["a"], "kanji_units": ["年"]`), `field "kanji_units" belongs to kind "facts"`},
+		{"kanji units without numbers", strings.Replace(rule(`, "places": [["東京"]], "kanji_units": ["年"]`), `"words"`, `"facts"`, 1),
+			"need \"numbers\""},
+		{"in_company_name on style", strings.Replace(rule(`, "polite": ["です"], "plain": ["だ"], "in_company_name": true`), `"words"`, `"style"`, 1),
+			"in_company_name"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 // rule and the span text. An item with no expectations is clean: nothing should be flagged.
 type evalItem struct {
 	ID      string `json:"id"`
+	Company string `json:"company"`
 	Summary string `json:"summary"`
 	Source  string `json:"source"`
 	Expect  []struct {
@@ -100,24 +101,30 @@ func share(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// TestEvalSet measures the default rules on the labelled evaluation set: recall per rule (a label counts as found
-// when a hint of its rule overlaps its text), precision per rule (a hint counts as right when its item expects its
-// rule) and the share of clean summaries with any hint.
-func TestEvalSet(t *testing.T) {
-	items := loadEval(t)
-	rs := DefaultRules()
-	scores := map[string]*ruleScore{}
+// setScore is what the default rules score on one labelled set.
+type setScore struct {
+	items, clean, cleanFlagged int
+	rules                      map[string]*ruleScore
+	report                     string
+}
+
+func (s setScore) cleanRate() float64 { return share(s.cleanFlagged, s.clean) }
+
+// scoreSet runs the rules over a labelled set: recall per rule (a label counts as found when a hint of its rule
+// overlaps its text), precision per rule (a hint counts as right when its item expects its rule) and the share of
+// clean summaries with any hint. It logs the figures, per id prefix (batch) too.
+func scoreSet(t *testing.T, rs *RuleSet, items []evalItem) setScore {
+	t.Helper()
+	sc := setScore{items: len(items), rules: map[string]*ruleScore{}}
 	for _, id := range rs.RuleIDs() {
-		scores[id] = &ruleScore{}
+		sc.rules[id] = &ruleScore{}
 	}
-	clean, cleanFlagged := 0, 0
 	var report strings.Builder
-	// Per batch (the id prefix): fr- was written after the rules last changed, so its figures are the least biased.
 	type batchScore struct{ labels, found, clean, flagged int }
 	batches := map[string]*batchScore{}
 	var batchOrder []string
 	for _, it := range items {
-		hints := rs.Check(it.Summary, it.Source)
+		hints := rs.CheckItem(&Item{Company: it.Company, Summary: it.Summary, Source: it.Source})
 		prefix, _, _ := strings.Cut(it.ID, "-")
 		b, ok := batches[prefix]
 		if !ok {
@@ -127,7 +134,7 @@ func TestEvalSet(t *testing.T) {
 		}
 		expected := map[string]bool{}
 		for _, e := range it.Expect {
-			s, ok := scores[e.Rule]
+			s, ok := sc.rules[e.Rule]
 			if !ok {
 				t.Fatalf("%s: expects unknown rule %q", it.ID, e.Rule)
 			}
@@ -145,7 +152,7 @@ func TestEvalSet(t *testing.T) {
 			}
 		}
 		for _, h := range hints {
-			s := scores[h.Rule]
+			s := sc.rules[h.Rule]
 			s.hints++
 			if expected[h.Rule] {
 				s.rightHints++
@@ -154,35 +161,44 @@ func TestEvalSet(t *testing.T) {
 			}
 		}
 		if len(it.Expect) == 0 {
-			clean++
+			sc.clean++
 			b.clean++
 			if len(hints) > 0 {
-				cleanFlagged++
+				sc.cleanFlagged++
 				b.flagged++
 			}
 		}
 	}
-	t.Logf("%d summaries, %d clean", len(items), clean)
+	t.Logf("%d summaries, %d clean", sc.items, sc.clean)
 	t.Logf("%-17s %6s %6s %7s %7s %9s", "rule", "items", "labels", "recall", "hints", "precision")
 	for _, id := range rs.RuleIDs() {
-		s := scores[id]
+		s := sc.rules[id]
 		t.Logf("%-17s %6d %6d %7.3f %7d %9.3f", id, s.items, s.labels, s.recall(), s.hints, s.precision())
 	}
-	cleanRate := share(cleanFlagged, clean)
-	t.Logf("clean summaries with a hint: %d of %d (%.1f%%)", cleanFlagged, clean, 100*cleanRate)
-	for _, p := range batchOrder {
-		b := batches[p]
-		t.Logf("batch %-3s labels found %3d of %3d (%.3f), clean flagged %d of %d", p, b.found, b.labels, share(b.found, b.labels), b.flagged, b.clean)
+	t.Logf("clean summaries with a hint: %d of %d (%.1f%%)", sc.cleanFlagged, sc.clean, 100*sc.cleanRate())
+	if len(batchOrder) > 1 {
+		for _, p := range batchOrder {
+			b := batches[p]
+			t.Logf("batch %-3s labels found %3d of %3d (%.3f), clean flagged %d of %d", p, b.found, b.labels, share(b.found, b.labels), b.flagged, b.clean)
+		}
 	}
-	if report.Len() > 0 {
-		t.Logf("misses and hints no label expects:\n%s", report.String())
+	sc.report = report.String()
+	if sc.report != "" {
+		t.Logf("misses and hints no label expects:\n%s", sc.report)
 	}
+	return sc
+}
 
-	if len(items) < 150 || clean < 40 {
-		t.Errorf("the evaluation set has %d summaries and %d clean ones; it needs at least 150 and 40", len(items), clean)
+// TestEvalSet measures the default rules on the labelled tuning set (eval.jsonl, which rule changes are made
+// against) and fails below the bars of issue 4: recall 0.9 and precision 0.8 per rule, at most 5 % of clean
+// summaries with a hint.
+func TestEvalSet(t *testing.T) {
+	items := loadEval(t)
+	sc := scoreSet(t, DefaultRules(), items)
+	if sc.items < 150 || sc.clean < 40 {
+		t.Errorf("the evaluation set has %d summaries and %d clean ones; it needs at least 150 and 40", sc.items, sc.clean)
 	}
-	for _, id := range rs.RuleIDs() {
-		s := scores[id]
+	for id, s := range sc.rules {
 		if s.items < 15 {
 			t.Errorf("rule %s: only %d summaries expect it; the set needs at least 15 per rule", id, s.items)
 		}
@@ -193,7 +209,41 @@ func TestEvalSet(t *testing.T) {
 			t.Errorf("rule %s: precision %.3f is below 0.8", id, s.precision())
 		}
 	}
-	if cleanRate > 0.05 {
-		t.Errorf("%.1f%% of clean summaries get a hint; at most 5%% may", 100*cleanRate)
+	if sc.cleanRate() > 0.05 {
+		t.Errorf("%.1f%% of clean summaries get a hint; at most 5%% may", 100*sc.cleanRate())
+	}
+}
+
+// TestHeldOutSet measures the default rules on the frozen held-out set (heldout.jsonl): written before the
+// precision fixes it was measured against, and never used to choose words or patterns, so its figures estimate how
+// the rules do on text they were not tuned on. docs/rules.md records them. Its bars are lower than the tuning set's,
+// because word lists miss paraphrases they have not seen: at most 10 % of clean summaries with a hint, recall at
+// least 0.8 over all labels and 0.5 per rule, precision at least 0.8 per rule.
+func TestHeldOutSet(t *testing.T) {
+	items, err := readEval("testdata/hints/heldout.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := scoreSet(t, DefaultRules(), items)
+	if sc.clean < 40 || sc.items-sc.clean < 40 {
+		t.Errorf("the held-out set has %d clean and %d flawed summaries; it needs at least 40 of each", sc.clean, sc.items-sc.clean)
+	}
+	labels, found := 0, 0
+	for id, s := range sc.rules {
+		labels += s.labels
+		found += s.found
+		if s.recall() < 0.5 {
+			t.Errorf("held out: rule %s: recall %.3f is below 0.5", id, s.recall())
+		}
+		if s.precision() < 0.8 {
+			t.Errorf("held out: rule %s: precision %.3f is below 0.8", id, s.precision())
+		}
+	}
+	t.Logf("held out: labels found %d of %d (%.3f)", found, labels, share(found, labels))
+	if share(found, labels) < 0.8 {
+		t.Errorf("held out: recall %.3f over all labels is below 0.8", share(found, labels))
+	}
+	if sc.cleanRate() > 0.10 {
+		t.Errorf("held out: %.1f%% of clean summaries get a hint; at most 10%% may", 100*sc.cleanRate())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"sync"
@@ -17,7 +18,7 @@ import (
 
 // engineRevision goes into every rules version: the same rules file checked by a changed engine can flag different
 // spans, and a decision must say which hints its reviewer saw. Bump it when matching behaviour changes.
-const engineRevision = "1"
+const engineRevision = "2"
 
 // Rule kinds a rules file can use.
 const (
@@ -51,11 +52,18 @@ type ruleSpec struct {
 	ExactExceptions []string   `json:"exact_exceptions"`
 	UnlessInSource  bool       `json:"unless_in_source"`
 	Synonyms        [][]string `json:"synonyms"`
+	// ExceptionPatterns are regular expressions that cancel the hits they overlap, tried around each hit
+	ExceptionPatterns []string `json:"exception_patterns"`
+
+	// words and facts: also flag inside the company's own name
+	InCompanyName bool `json:"in_company_name"`
 
 	// facts
 	Numbers bool       `json:"numbers"`
 	Units   []string   `json:"units"`
 	Places  [][]string `json:"places"`
+	// units after which figures in kanji numerals are checked (創業百年)
+	KanjiUnits []string `json:"kanji_units"`
 
 	// style
 	Polite []string `json:"polite"`
@@ -80,9 +88,15 @@ type compiledRule struct {
 	patterns       []*regexp.Regexp
 	prefixes       []string // literal prefix of each pattern, to skip texts that cannot match
 	unlessInSource bool
-	numbers        bool
-	units          []string // folded, longest first
-	polite, plain  []string // folded, longest first
+	// exceptions by pattern: a hit that a match (its first group, if it has one) overlaps is dropped
+	exceptionREs  []*regexp.Regexp
+	exceptionReq  [][][]string // per exception pattern, literal sets its matches need (requiredLiterals)
+	exceptionLen  []int        // per exception pattern, the most characters a match can have (at most exceptionWindow)
+	inCompanyName bool
+	numbers       bool
+	units         []string // folded, longest first
+	kanjiUnits    []string // folded, longest first
+	polite, plain []string // folded, longest first
 }
 
 type useKind uint8
@@ -207,6 +221,7 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 		}
 		cr := compiledRule{RuleInfo: RuleInfo{ID: sp.ID, Kind: sp.Kind, Severity: sp.Severity, Reason: sp.Reason,
 			Message: sp.Message, Description: sp.Description}}
+		cr.inCompanyName = sp.InCompanyName
 		ri := int32(len(rs.rules))
 		var fl folder
 		folded := func(field string, k int, s string) (string, error) {
@@ -298,6 +313,22 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 				cr.patterns = append(cr.patterns, re)
 				cr.prefixes = append(cr.prefixes, prefix)
 			}
+			for k, p := range sp.ExceptionPatterns {
+				re, err := regexp.Compile(p)
+				if err != nil {
+					return nil, bad("exception_patterns[%d] is not a valid regular expression: %v", k, err)
+				}
+				if re.MatchString("") {
+					return nil, bad("exception_patterns[%d] %q matches the empty string; it must match at least one character", k, p)
+				}
+				cr.exceptionREs = append(cr.exceptionREs, re)
+				syn, _ := syntax.Parse(p, syntax.Perl) // parses: regexp.Compile did
+				req := reqSets(syn.Simplify())
+				// the most selective set first: a text that lacks it is turned away after one test
+				slices.SortStableFunc(req, func(a, b []string) int { return shortest(b) - shortest(a) })
+				cr.exceptionReq = append(cr.exceptionReq, req)
+				cr.exceptionLen = append(cr.exceptionLen, min(maxRunes(syn.Simplify()), exceptionWindow))
+			}
 		case KindFacts:
 			if !sp.Numbers && len(sp.Places) == 0 {
 				return nil, bad("a facts rule needs \"numbers\": true or a \"places\" list")
@@ -312,6 +343,16 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 					t = " " + t // "3,000 tons": a unit may follow a space
 				}
 				cr.units = append(cr.units, t)
+			}
+			for k, u := range sp.KanjiUnits {
+				t, err := folded("kanji_units", k, u)
+				if err != nil {
+					return nil, bad("%v", err)
+				}
+				cr.kanjiUnits = append(cr.kanjiUnits, t)
+			}
+			if len(cr.kanjiUnits) > 0 && !cr.numbers {
+				return nil, bad("\"kanji_units\" need \"numbers\": true")
 			}
 			for k, names := range sp.Places {
 				if len(names) == 0 {
@@ -347,6 +388,7 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 		}
 		longestFirst := func(a, b string) int { return len(b) - len(a) }
 		slices.SortStableFunc(cr.units, longestFirst)
+		slices.SortStableFunc(cr.kanjiUnits, longestFirst)
 		slices.SortStableFunc(cr.polite, longestFirst)
 		slices.SortStableFunc(cr.plain, longestFirst)
 		rs.rules = append(rs.rules, cr)
@@ -368,12 +410,17 @@ func checkKindFields(sp ruleSpec) error {
 		{"words", KindWords, sp.Words != nil}, {"patterns", KindWords, sp.Patterns != nil},
 		{"exceptions", KindWords, sp.Exceptions != nil}, {"exact_exceptions", KindWords, sp.ExactExceptions != nil},
 		{"unless_in_source", KindWords, sp.UnlessInSource}, {"synonyms", KindWords, sp.Synonyms != nil},
+		{"exception_patterns", KindWords, sp.ExceptionPatterns != nil},
 		{"numbers", KindFacts, sp.Numbers}, {"units", KindFacts, sp.Units != nil}, {"places", KindFacts, sp.Places != nil},
+		{"kanji_units", KindFacts, sp.KanjiUnits != nil},
 		{"polite", KindStyle, sp.Polite != nil}, {"plain", KindStyle, sp.Plain != nil},
 	} {
 		if f.set && f.kind != sp.Kind {
 			return fmt.Errorf("field %q belongs to kind %q, not %q", f.name, f.kind, sp.Kind)
 		}
+	}
+	if sp.InCompanyName && sp.Kind == KindStyle {
+		return fmt.Errorf("field \"in_company_name\" belongs to kinds %q and %q, not %q", KindWords, KindFacts, sp.Kind)
 	}
 	if sp.Synonyms != nil && !sp.UnlessInSource {
 		return errors.New("\"synonyms\" only matter with \"unless_in_source\": true")
@@ -524,4 +571,107 @@ func boundaryOK(text string, s, e int, b uint8) bool {
 		}
 	}
 	return true
+}
+
+// reqSets works out, from a pattern's syntax, sets of strings such that every match contains a string of
+// each set: for 当社\p{Han}{0,4}比, {当社} and {比}. Exception patterns are tried around every hit of their rule,
+// and a regular expression without a literal prefix is slow to search for; checking first that the text holds a
+// string of every set skips most searches at the cost of a few substring tests. Strings are lower-cased ASCII and
+// compared ignoring ASCII case, which only makes the test looser. nil: nothing is known to be required.
+func reqSets(re *syntax.Regexp) [][]string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return [][]string{{lowerASCII(string(re.Rune))}}
+	case syntax.OpCharClass:
+		var set []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(set) == 8 {
+					return nil
+				}
+				set = append(set, lowerASCII(string(r)))
+			}
+		}
+		return [][]string{set}
+	case syntax.OpCapture, syntax.OpPlus:
+		return reqSets(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return reqSets(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var sets [][]string
+		for _, sub := range re.Sub {
+			sets = append(sets, reqSets(sub)...)
+		}
+		return sets
+	case syntax.OpAlternate:
+		// any alternative may match: their best sets together
+		var union []string
+		for _, sub := range re.Sub {
+			best := bestSet(reqSets(sub))
+			if best == nil {
+				return nil
+			}
+			union = append(union, best...)
+		}
+		return [][]string{union}
+	}
+	return nil
+}
+
+// bestSet is the set whose shortest string is longest: the most selective to test.
+func bestSet(sets [][]string) []string {
+	var best []string
+	bestLen := -1
+	for _, set := range sets {
+		if short := shortest(set); short > bestLen {
+			best, bestLen = set, short
+		}
+	}
+	return best
+}
+
+// shortest is the length of the shortest string in set.
+func shortest(set []string) int {
+	n := -1
+	for _, s := range set {
+		if n < 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return n
+}
+
+// maxRunes is the most characters a match of re can span; exceptionWindow+1 when it has no bound.
+func maxRunes(re *syntax.Regexp) int {
+	const unbounded = exceptionWindow + 1
+	switch re.Op {
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxRunes(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus:
+		return unbounded
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return unbounded
+		}
+		return min(re.Max*maxRunes(re.Sub[0]), unbounded)
+	case syntax.OpConcat:
+		n := 0
+		for _, sub := range re.Sub {
+			n = min(n+maxRunes(sub), unbounded)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := 0
+		for _, sub := range re.Sub {
+			n = max(n, maxRunes(sub))
+		}
+		return n
+	}
+	return 0 // empty matches, anchors, word boundaries
 }
