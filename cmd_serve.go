@@ -19,6 +19,7 @@ func serveCommand(g *globals) *cobra.Command {
 		addr            string
 		tlsCert, tlsKey string
 		secureCookies   bool
+		opts            app.ServeOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -28,10 +29,14 @@ windows connected with --server. Open the printed address in a browser. The API 
 
 With accounts in the database (reviewdesk users add), everyone logs in and works under their own name and role:
 the team server. Without accounts, everyone who reaches the address works as --user with every role, which is meant
-for one person on their own machine; keep --addr on 127.0.0.1 then.
+for one person on their own machine; keep --addr on 127.0.0.1 then. Such a server answers only to localhost and IP
+addresses (so that no web page can reach it under a name of its own); name others with --allowed-host.
 
 Serve TLS directly with --tls-cert and --tls-key, or run behind a reverse proxy that terminates TLS and pass
---secure-cookies. See the README's deployment section.`,
+--secure-cookies; both also send HSTS. Behind a proxy every connection comes from the proxy, so pass the client's
+address in a header the proxy overwrites (nginx: proxy_set_header X-Real-IP $remote_addr;) and name it with
+--proxy-header X-Real-IP, or one office's failed logins would hold back everyone's. See the README's deployment
+section.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -49,7 +54,7 @@ Serve TLS directly with --tls-cert and --tls-key, or run behind a reverse proxy 
 				return fmt.Errorf("serve: %w", err)
 			}
 			go svc.RunIndexer(ctx)
-			srv := newHTTPServer(svc.Handler(ui()))
+			srv := newHTTPServer(svc.ServeHandler(ui(), opts))
 			scheme := "http"
 			if tlsCert != "" {
 				scheme = "https"
@@ -66,6 +71,8 @@ Serve TLS directly with --tls-cert and --tls-key, or run behind a reverse proxy 
 	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "TLS certificate file (PEM); serves HTTPS")
 	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	cmd.Flags().BoolVar(&secureCookies, "secure-cookies", false, "mark session cookies Secure: set it behind a TLS-terminating reverse proxy")
+	cmd.Flags().StringVar(&opts.ProxyHeader, "proxy-header", "", "take the client's address from this header set by a trusted reverse proxy (X-Real-IP), for login limits and the audit log; only when every request comes through it")
+	cmd.Flags().StringSliceVar(&opts.AllowedHosts, "allowed-host", nil, "host name a server without accounts also answers to, besides localhost and IP addresses (repeatable, or comma-separated)")
 	return cmd
 }
 

@@ -7,7 +7,9 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -101,7 +103,82 @@ func (s *Service) Handler(ui fs.FS) http.Handler {
 	if ui != nil {
 		mux.Handle("/", spa(ui))
 	}
-	return securityHeaders(s.authenticate(s.accessLog(mux)))
+	return securityHeaders(s.cfg.SecureCookies, s.authenticate(s.accessLog(mux)))
+}
+
+// ServeOptions is what a handler on a network listener needs beyond Handler. The desktop window needs none of it: its
+// webview hands requests to the handler in process (Host "wails" on macOS and Linux, "wails.localhost" on Windows),
+// never over a socket that another page could reach.
+type ServeOptions struct {
+	// ProxyHeader names the header in which a trusted reverse proxy passes the client's address (X-Real-IP), for the
+	// login limiter and the audit log; "" uses the connection's address. Only set it when every request comes through
+	// that proxy, which overwrites the header: otherwise clients choose their own address.
+	ProxyHeader string
+	// AllowedHosts are host names, besides localhost, *.localhost and IP addresses, that a server without accounts
+	// answers to.
+	AllowedHosts []string
+}
+
+// ServeHandler is Handler for `serve`.
+func (s *Service) ServeHandler(ui fs.FS, o ServeOptions) http.Handler {
+	h := s.Handler(ui)
+	if !s.cfg.Team {
+		h = s.soloHosts(o.AllowedHosts, h)
+	}
+	if o.ProxyHeader != "" {
+		h = clientFromHeader(o.ProxyHeader, h)
+	}
+	return h
+}
+
+// clientFromHeader takes the client's address from a proxy's header. A list (X-Forwarded-For) ends with the address
+// the nearest proxy saw, the only one it vouches for. A request without a valid address keeps its connection's.
+func clientFromHeader(name string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if vs := r.Header.Values(name); len(vs) > 0 {
+			v := vs[len(vs)-1]
+			if i := strings.LastIndexByte(v, ','); i >= 0 {
+				v = v[i+1:]
+			}
+			if a, err := netip.ParseAddr(strings.TrimSpace(v)); err == nil {
+				r = r.WithContext(r.Context())
+				r.RemoteAddr = netip.AddrPortFrom(a.Unmap(), 0).String()
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// soloHosts refuses requests for other host names on a server without accounts, where whoever reaches it works with
+// every role: otherwise a web page could point a name it owns at this machine (DNS rebinding) and read and write
+// everything as if from the same origin. Team servers need no such check: their cookies are SameSite=Strict and
+// every change needs a CSRF token.
+func (s *Service) soloHosts(allowed []string, next http.Handler) http.Handler {
+	names := map[string]bool{}
+	for _, a := range allowed {
+		if a = hostName(a); a != "" {
+			names[a] = true
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := hostName(r.Host)
+		if _, err := netip.ParseAddr(host); err == nil || host == "localhost" || strings.HasSuffix(host, ".localhost") || names[host] {
+			next.ServeHTTP(w, r)
+			return
+		}
+		writeError(w, r, review.Errorf(review.Forbidden, "this reviewdesk has no accounts, so it answers only to localhost "+
+			"and IP addresses, not to %q (a web page could point that name here); open it by its IP address or as "+
+			"localhost, or, if the name is yours, restart serve with --allowed-host %s", host, host), s)
+	})
+}
+
+// hostName is a Host header's or flag's name without port, brackets or final dot, in lower case.
+func hostName(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	return strings.ToLower(strings.TrimSuffix(host, "."))
 }
 
 // statusRecorder remembers the status a handler wrote, for the access log.
@@ -223,9 +300,14 @@ func decodeJSON(r *http.Request, v any) error {
 }
 
 // securityHeaders sets a strict Content-Security-Policy and friends on every response: summaries are untrusted text.
-func securityHeaders(next http.Handler) http.Handler {
+// tls (the server is reached over HTTPS, directly or through a proxy) adds HSTS, so that browsers never again try it
+// over plain HTTP, where a network attacker could strip TLS.
+func securityHeaders(tls bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if tls {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "+
 			"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "+
 			"base-uri 'none'; form-action 'self'")
