@@ -7,6 +7,7 @@ import {
   countCI,
   daySeries,
   daysBetween,
+  fixedCI,
   lineFloor,
   pct,
   pctCI,
@@ -50,6 +51,10 @@ describe('number formatting', () => {
     { name: 'no share still shows the interval', got: () => pctCI(null, 0, 1, 'ja'), want: '– (0.0–100.0%)' },
     { name: 'a count estimate with thousands separators', got: () => countCI({ value: 4411.77, ci: { lo: 4356.8, hi: 4466.7 } }, 'en'), want: '4,412 (4,357–4,467)' },
     { name: 'an unknown count is its bounds', got: () => countCI({ value: null, ci: { lo: 0, hi: 1200 } }, 'ja'), want: '0–1,200' },
+    { name: 'a cost with its interval', got: () => fixedCI(17120, { lo: 14373.3, hi: 21200 }, 0, 'en'), want: '17,120 (14,373–21,200)' },
+    { name: 'an interval that is the point is left out', got: () => fixedCI(62.5, { lo: 62.52, hi: 62.46 }, 1, 'en'), want: '62.5' },
+    { name: 'no interval: the number alone', got: () => fixedCI(38.2, null, 1, 'ja'), want: '38.2' },
+    { name: 'no number: a dash', got: () => fixedCI(null, { lo: 1, hi: 2 }, 1, 'en'), want: '–' },
     { name: 'a band one point wide', got: () => bandLabel(9, 10), want: '9' },
     { name: 'a band of half a point', got: () => bandLabel(7.5, 8), want: '7.5–8' },
   ];
@@ -129,6 +134,8 @@ describe('adviceAt', () => {
     threshold, band: threshold, accepted_items: 0, discarded_items: 0, complete: true,
     bad_in_accepted: { value: threshold / 100, ci: { lo: 0, hi: 1 } }, bad_accepted_items: { value: 0, ci: { lo: 0, hi: 0 } },
     good_discarded: { value: 0, ci: { lo: 0, hi: 0 } }, good_discarded_items: { value: 0, ci: { lo: 0, hi: 0 } },
+    covered: { accepted_items: 0, discarded_items: 0, bad_in_accepted: { value: null, ci: { lo: 0, hi: 1 } }, good_discarded: { value: 0, ci: { lo: 0, hi: 0 } } },
+    uncovered_bands: [],
     sample: { bad_in_accepted: proportion(0, 0), good_discarded: proportion(0, 0) },
   });
   const rows = [advice(4), advice(5), advice(7)];

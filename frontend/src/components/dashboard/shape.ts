@@ -43,6 +43,18 @@ export function countCI(e: Estimate, locale: Locale): string {
   return e.value === null ? countRange(e.ci, locale) : `${fixed(e.value, 0, locale)} (${countRange(e.ci, locale)})`;
 }
 
+/**
+ * A number with its 95% interval: "17,120 (14,373–21,200)", or the number alone when there is no interval or it is
+ * the point at this precision.
+ */
+export function fixedCI(v: number | null, ci: Interval | null, digits: number, locale: Locale): string {
+  const s = fixed(v, digits, locale);
+  if (v === null || !ci) return s;
+  const lo = fixed(ci.lo, digits, locale);
+  const hi = fixed(ci.hi, digits, locale);
+  return lo === s && hi === s ? s : `${s} (${lo}–${hi})`;
+}
+
 /** A judge-score band's name as the report writes it: "9" for a band one point wide, else "7.5–8". */
 export function bandLabel(lo: number, hi: number): string {
   return hi - lo === 1 ? String(lo) : `${lo}–${hi}`;
