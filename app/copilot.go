@@ -221,10 +221,8 @@ func (s *Service) RescoreBatch(ctx context.Context, actor, batch string, progres
 		} else {
 			rep.Scored++
 		}
-		if progress != nil {
-			progress(int64(rep.AlreadyDone+rep.Scored+rep.Failed), int64(rep.Total),
-				fmt.Sprintf("rescoring with %s: %d scored, %d failed", model, rep.Scored, rep.Failed))
-		}
+		report(ctx, progress, int64(rep.AlreadyDone+rep.Scored+rep.Failed), int64(rep.Total), Step{Code: StepRescore,
+			Model: model, Counts: map[string]int64{"scored": int64(rep.Scored), "failed": int64(rep.Failed)}})
 	}
 	if err := <-batchErr; err != nil {
 		return rep, err

@@ -4,7 +4,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -90,7 +94,55 @@ func (d *Dialogs) ChooseExportDir() (string, error) {
 	return runtime.OpenDirectoryDialog(d.ctx, runtime.OpenDialogOptions{Title: "Export to", CanCreateDirectories: true})
 }
 
-// ChooseSaveFile asks where to save a file such as a report.
+// ChooseSaveFile asks where to save a file such as a report or a one-file export, offering files of name's kind.
 func (d *Dialogs) ChooseSaveFile(name string) (string, error) {
-	return runtime.SaveFileDialog(d.ctx, runtime.SaveDialogOptions{DefaultFilename: name, CanCreateDirectories: true})
+	opts := runtime.SaveDialogOptions{Title: "Save as", DefaultFilename: name, CanCreateDirectories: true}
+	if ext := filepath.Ext(name); ext != "" {
+		opts.Filters = []runtime.FileFilter{
+			{DisplayName: strings.ToUpper(ext[1:]), Pattern: "*" + ext},
+			{DisplayName: "All files", Pattern: "*"},
+		}
+	}
+	return runtime.SaveFileDialog(d.ctx, opts)
+}
+
+const stagePrefix = ".reviewdesk-export-"
+
+// StageExport makes a hidden directory beside dest for a one-file export to write into: the export API writes into
+// a directory under a name of its own, and this way the file reaches the name the reviewer chose (PlaceExport) only
+// once it is whole, without touching anything else in that directory.
+func (d *Dialogs) StageExport(dest string) (string, error) {
+	if !filepath.IsAbs(dest) {
+		return "", fmt.Errorf("stage export: %q is not an absolute path", dest)
+	}
+	return os.MkdirTemp(filepath.Dir(dest), stagePrefix)
+}
+
+// PlaceExport moves the one file an export wrote into a StageExport directory to dest, and removes the directory;
+// with dest "" (the export failed or was canceled) it only removes the directory.
+func (d *Dialogs) PlaceExport(dir, dest string) error {
+	if !filepath.IsAbs(dir) || !strings.HasPrefix(filepath.Base(dir), stagePrefix) {
+		return fmt.Errorf("place export: %q is not a staging directory", dir)
+	}
+	defer os.RemoveAll(dir)
+	if dest == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("place export: %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+			files = append(files, e.Name())
+		}
+	}
+	if len(files) != 1 {
+		return fmt.Errorf("place export: %s holds %d files, not one", dir, len(files))
+	}
+	if err := os.Rename(filepath.Join(dir, files[0]), dest); err != nil {
+		return fmt.Errorf("place export: %w", err)
+	}
+	return nil
 }

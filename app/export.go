@@ -93,7 +93,7 @@ func (s *Service) ExportGold(ctx context.Context, opts GoldExport, progress prog
 	count := func() {
 		done++
 		if done%4096 == 0 {
-			progress(done, total, "exporting gold rows")
+			report(ctx, progress, done, total, Step{Code: StepExportGold})
 		}
 	}
 	if opts.Format == "delta" {
@@ -119,7 +119,7 @@ func (s *Service) ExportGold(ctx context.Context, opts GoldExport, progress prog
 	if err != nil {
 		return res, err
 	}
-	progress(done, total, "exported")
+	report(ctx, progress, done, total, Step{Code: StepExportDone})
 	finish(&res, start)
 	if err := s.st.Audit(ctx, opts.Actor, "export", res.Path, res); err != nil {
 		return res, err
@@ -400,7 +400,7 @@ func (s *Service) ExportFeedback(ctx context.Context, opts FeedbackExport, progr
 			var rec exporter.DecisionRecord
 			return s.st.DecisionRows(ctx, q, func(r *store.DecisionRow) error {
 				if done++; done%4096 == 0 {
-					progress(done, 0, "exporting decisions")
+					report(ctx, progress, done, 0, Step{Code: StepExportDecisions})
 				}
 				fillDecisionRecord(&rec, r)
 				return fn(&rec)
@@ -434,7 +434,7 @@ func (s *Service) ExportFeedback(ctx context.Context, opts FeedbackExport, progr
 		}
 		res.Rows, res.RowsAdded, res.Skipped, res.Files = c.Written, c.Written, c.Skipped, 1
 	}
-	progress(done, done, "exported")
+	report(ctx, progress, done, done, Step{Code: StepExportDone})
 	finish(&res, start)
 	if err := s.st.Audit(ctx, opts.Actor, "export", res.Path, res); err != nil {
 		return res, err

@@ -229,7 +229,8 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 		}
 		if progress != nil && time.Since(lastReport) > 200*time.Millisecond {
 			c := im.Counts()
-			progress(b.read, b.size, fmt.Sprintf("%s: %d added, %d unchanged", filepath.Base(path), c.Added, c.Unchanged))
+			report(ctx, progress, b.read, b.size, Step{Code: StepImportFile, File: filepath.Base(path),
+				Counts: map[string]int64{"added": int64(c.Added), "unchanged": int64(c.Unchanged)}})
 			lastReport = time.Now()
 		}
 	}
@@ -258,7 +259,8 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 	rep.Seconds = time.Since(start).Seconds()
 	if progress != nil {
 		done, total := r.Progress() // the reader has finished: no race
-		progress(done, total, fmt.Sprintf("%s: done", filepath.Base(path)))
+		report(ctx, progress, done, total, Step{Code: StepImportDone, File: filepath.Base(path),
+			Counts: map[string]int64{"added": int64(rep.Counts.Added), "unchanged": int64(rep.Counts.Unchanged)}})
 	}
 	return rep, nil
 }

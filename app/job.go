@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"sync"
 	"time"
 
@@ -12,14 +13,19 @@ import (
 
 // Job is long work (an import, an export, a rescore) that the UI polls.
 type Job struct {
-	ID       string     `json:"id"`
-	Kind     string     `json:"kind"`
-	State    string     `json:"state"` // running, done, failed, canceled
-	Done     int64      `json:"done"`
-	Total    int64      `json:"total"`
-	Unit     string     `json:"unit"`
-	Message  string     `json:"message,omitempty"`
-	Error    string     `json:"error,omitempty"`
+	ID    string `json:"id"`
+	Kind  string `json:"kind"`
+	State string `json:"state"` // running, done, failed, canceled
+	Done  int64  `json:"done"`
+	Total int64  `json:"total"`
+	Unit  string `json:"unit"`
+	// Step is what the job is doing, as a code and counts the UI words in its own language; Message is the same in
+	// English, as the CLI prints it.
+	Step    *Step  `json:"step,omitempty"`
+	Message string `json:"message,omitempty"`
+	Error   string `json:"error,omitempty"`
+	// Code is the error code of a failed job (invalid, conflict, ...), for the UI to explain Error in its language.
+	Code     string     `json:"code,omitempty"`
 	Result   any        `json:"result,omitempty"`
 	Started  time.Time  `json:"started"`
 	Finished *time.Time `json:"finished,omitempty"`
@@ -37,6 +43,57 @@ func newJobs() *jobs { return &jobs{byID: map[string]*Job{}} }
 // progressFunc reports how far a job is.
 type progressFunc func(done, total int64, message string)
 
+// Step codes: what a job is doing.
+const (
+	StepImportFile      = "import.file"      // File: Added and Unchanged so far
+	StepImportDone      = "import.done"      // File: its final Added and Unchanged
+	StepExportGold      = "export.gold"      // gold rows written so far (the job's Done)
+	StepExportDecisions = "export.decisions" // decisions written so far (the job's Done)
+	StepExportDone      = "export.done"
+	StepRescore         = "rescore" // Model: Scored and Failed so far
+)
+
+// Step is a job's progress as data: a code (Step*) and what it needs, which the UI words in its own language.
+type Step struct {
+	Code   string           `json:"code"`
+	File   string           `json:"file,omitempty"`
+	Model  string           `json:"model,omitempty"`
+	Counts map[string]int64 `json:"counts,omitempty"`
+}
+
+// Message is the step in English, for the CLI's progress line and the job's message.
+func (st Step) Message() string {
+	c := st.Counts
+	switch st.Code {
+	case StepImportFile:
+		return fmt.Sprintf("%s: %d added, %d unchanged", st.File, c["added"], c["unchanged"])
+	case StepImportDone:
+		return fmt.Sprintf("%s: done", st.File)
+	case StepExportGold:
+		return "exporting gold rows"
+	case StepExportDecisions:
+		return "exporting decisions"
+	case StepExportDone:
+		return "exported"
+	case StepRescore:
+		return fmt.Sprintf("rescoring with %s: %d scored, %d failed", st.Model, c["scored"], c["failed"])
+	}
+	return st.Code
+}
+
+type stepKey struct{}
+
+// report passes a step to progress (the CLI's line, the job's counts) and, for work running as a job, to the job
+// itself. The job's setter travels in ctx because progressFunc, which the CLI hands in too, carries only text.
+func report(ctx context.Context, progress progressFunc, done, total int64, st Step) {
+	if set, ok := ctx.Value(stepKey{}).(func(Step)); ok {
+		set(st)
+	}
+	if progress != nil {
+		progress(done, total, st.Message())
+	}
+}
+
 // startJob runs fn in the background and returns a snapshot of the job to poll.
 func (s *Service) startJob(kind, unit string, fn func(ctx context.Context, progress progressFunc) (any, error)) Job {
 	var b [8]byte
@@ -47,6 +104,11 @@ func (s *Service) startJob(kind, unit string, fn func(ctx context.Context, progr
 	s.jobs.byID[j.ID] = j
 	snapshot := *j
 	s.jobs.mu.Unlock()
+	ctx = context.WithValue(ctx, stepKey{}, func(st Step) {
+		s.jobs.mu.Lock()
+		j.Step = &st
+		s.jobs.mu.Unlock()
+	})
 	go func() {
 		defer cancel()
 		res, err := fn(ctx, func(done, total int64, msg string) {
@@ -63,7 +125,7 @@ func (s *Service) startJob(kind, unit string, fn func(ctx context.Context, progr
 		case err != nil && ctx.Err() != nil:
 			j.State, j.Error = "canceled", "canceled"
 		case err != nil:
-			j.State, j.Error = "failed", review.ErrorMessage(err)
+			j.State, j.Error, j.Code = "failed", review.ErrorMessage(err), review.ErrorCode(err)
 			if review.ErrorCode(err) == review.Internal {
 				j.Error = err.Error()
 			}
