@@ -290,11 +290,14 @@ test('a supervisor rescores a batch and follows its progress', async () => {
     await card.locator('select').selectOption('2025-10-b');
     await page.evaluate(() => {
       window.__progress = [];
+      window.__steps = [];
       new MutationObserver(() => {
         const bar = document.querySelector('[data-testid=rescore-batch] [role=progressbar]');
         const v = bar?.getAttribute('aria-valuenow');
         if (v !== undefined && v !== null && window.__progress.at(-1) !== v) window.__progress.push(v);
-      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+        const step = document.querySelector('[data-testid=rescore-batch] .job .msg')?.textContent;
+        if (step && window.__steps.at(-1) !== step) window.__steps.push(step);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
     });
     await card.locator('button:has-text("再採点を開始")').click();
     await page.waitForSelector('[data-testid=rescore-batch] .job[data-state=done]', { timeout: 20000 });
@@ -302,6 +305,12 @@ test('a supervisor rescores a batch and follows its progress', async () => {
     assert.ok(progress.some((v) => v > 0 && v < 100), `the bar moved through the batch: ${progress}`);
     assert.equal(progress.at(-1), 100);
     assert.match(await card.locator('[data-testid=rescore-result]').textContent(), /4件を採点、0件が失敗/);
+    // The job's progress is worded by the UI, in Japanese, and the result is said once, not again in English.
+    const steps = await page.evaluate(() => window.__steps);
+    assert.ok(steps.length > 0, 'the running job said what it was doing');
+    for (const s of steps) assert.match(s, /^fake-model で再採点中: \d件を採点、0件が失敗$/, `a step in Japanese: ${s}`);
+    assert.doesNotMatch(await card.textContent(), /rescoring|scored|failed/, 'no English from the server in the card');
+    assert.equal(await card.locator('.job .msg').count(), 0, 'the finished job does not repeat the result');
     const batch = await env.srv.api('GET', '/items?batch=2025-10-b');
     for (const it of batch.items) {
       const r = await env.srv.api('GET', `/items/${it.id}/rescores`);
@@ -317,7 +326,7 @@ test('a supervisor rescores a batch and follows its progress', async () => {
   }
 });
 
-test('without an LLM the copilot buttons are off, with the server’s note on how to configure one, and review works', async () => {
+test('without an LLM the copilot buttons are off, saying why in Japanese with the server’s note beside it, and review works', async () => {
   const env = await setup(null, 10);
   const { ctx, page, errors } = await openPage(env.srv.base);
   try {
@@ -325,25 +334,28 @@ test('without an LLM the copilot buttons are off, with the server’s note on ho
     const status = await env.srv.api('GET', '/llm');
     assert.equal(status.configured, false);
     assert.match(status.message, /--llm-url/);
+    const off = 'LLM が設定されていないため、AI 修正案と再採点は使えません。';
     // Until the server has said whether it has an LLM, the buttons wait, off, with “loading” as their note.
-    await page.waitForFunction((m) => document.querySelector('.actions .tip')?.dataset.tip === m, status.message);
+    await page.waitForFunction((m) => document.querySelector('.actions .tip')?.dataset.tip === m, off);
     for (const label of ['AI 修正案', '再採点']) {
       const b = page.locator(`button:has-text("${label}")`);
       await b.waitFor();
       assert.equal(await b.isDisabled(), true, `${label} is disabled`);
       const note = await b.getAttribute('aria-describedby');
-      assert.equal(await page.textContent('#' + note), status.message, `${label} says how to configure an LLM`);
+      const described = await page.textContent('#' + note);
+      assert.ok(described.includes(off) && described.includes(status.message), `${label} says why, and how to configure an LLM: ${described}`);
       const tip = page.locator(`.tip:has(button:has-text("${label}"))`);
-      assert.equal(await tip.getAttribute('data-tip'), status.message);
+      assert.equal(await tip.getAttribute('data-tip'), off);
       await tip.hover();
       const shown = await tip.evaluate((el) => getComputedStyle(el, '::after').content);
-      assert.equal(shown, JSON.stringify(status.message), `hovering ${label} shows the note`);
+      assert.equal(shown, JSON.stringify(off), `hovering ${label} shows why, in Japanese`);
     }
     await page.hover('.actions .tip');
     await page.screenshot({ path: await artifactPath('llm-off.png') });
     await page.keyboard.press('f');
     await page.waitForSelector('.notice');
-    assert.equal((await page.textContent('.notice span')).trim(), status.message);
+    assert.equal((await page.textContent('.notice > span')).trim(), off);
+    assert.equal((await page.textContent('.notice .detail')).trim(), status.message, 'with the server’s note as the detail');
     const id = await pressForNext(page, 'a');
     const history = await env.srv.api('GET', `/items/${id}/history`);
     assert.deepEqual(history.decisions.map((d) => d.verdict), ['accepted'], 'accepting still works');
@@ -351,9 +363,12 @@ test('without an LLM the copilot buttons are off, with the server’s note on ho
     await page.click('nav a:has-text("インポート")');
     const start = page.locator('[data-testid=rescore-batch] button:has-text("再採点を開始")');
     assert.equal(await start.isDisabled(), true);
-    assert.equal(await page.getAttribute('[data-testid=rescore-batch] .tip', 'data-tip'), status.message);
+    assert.equal(await page.getAttribute('[data-testid=rescore-batch] .tip', 'data-tip'), off);
     await page.click('nav a:has-text("設定")');
     assert.equal(await page.isDisabled('[data-testid=llm-settings] input[type=checkbox]'), true);
+    const settings = await page.textContent('[data-testid=llm-settings] .note');
+    assert.ok(settings.includes(off) && settings.includes(status.message), `Settings says why, then the server’s note: ${settings}`);
+    await page.screenshot({ path: await artifactPath('llm-off-settings.png') });
     assert.deepEqual(errors, []);
   } finally {
     await ctx.close();

@@ -72,6 +72,30 @@ test('a reviewer works through 20 items with the keyboard only', async (t) => {
       }
       await page.waitForSelector('[role=tooltip]');
       await page.screenshot({ path: await artifactPath('review.png') });
+      // The tooltip leaves the action buttons in sight.
+      const covered = await page.evaluate(() => {
+        const tip = document.querySelector('[role=tooltip]').getBoundingClientRect();
+        return [...document.querySelectorAll('.actions button')]
+          .filter((b) => {
+            const r = b.getBoundingClientRect();
+            return r.left < tip.right && tip.left < r.right && r.top < tip.bottom && tip.top < r.bottom;
+          })
+          .map((b) => b.textContent.trim());
+      });
+      assert.deepEqual(covered, [], 'the hint tooltip covers no action button');
+      // Rules by name, not by id, in the tooltip and in the hint cards.
+      const names = await page.$$eval('[role=tooltip] .rule, .side li .rule', (els) => els.map((e) => [e.dataset.rule, e.textContent.trim()]));
+      assert.ok(names.length >= 2, 'rule names in the tooltip and the hint list');
+      for (const [id, name] of names) {
+        assert.notEqual(name, id, `rule ${id} is shown by its name`);
+        assert.match(name, /[ぁ-んァ-ン一-龯]/, `rule ${id} is named in Japanese: ${name}`);
+      }
+      // The pace is there from the first decisions on, before the server's figures come back.
+      const rate = Number((await page.textContent('[data-testid=rate]')).replace(/[^\d.]/g, ''));
+      assert.ok(rate > 0, `items per hour after ${i} decisions: ${rate}`);
+      // Every checklist label is whole.
+      const cut = await page.$$eval('.checklist .name', (els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1).map((e) => e.textContent));
+      assert.deepEqual(cut, [], 'no checklist label is cut off');
       await page.evaluate(() => document.activeElement?.blur());
       screenshot = true;
     }
@@ -109,6 +133,9 @@ test('a reviewer works through 20 items with the keyboard only', async (t) => {
       await page.waitForFunction((t) => document.querySelector('[data-testid=diff] ins')?.textContent === t, added);
       await page.waitForFunction(() => [...document.querySelectorAll('.side li')].some((li) => li.textContent.includes('業界トップ')));
       await page.screenshot({ path: await artifactPath('review-edit.png') });
+      const headings = await page.$$eval('h2', (hs) => hs.map((h) => h.childNodes[0]?.textContent.trim()));
+      assert.equal(headings.filter((h) => h === '入力中のヒント').length, 1, `one "hints while typing" heading: ${headings}`);
+      assert.equal(await page.textContent('.actions button:has-text("AI 修正案") kbd'), 'Ctrl+Shift+F', 'the AI button shows its key, as in view mode');
       await pressForNext(page, 'Control+Enter');
       expected.set(id, { verdict: 'edited', text: (item.summary + added).trim() });
     } else if (i === 2) {
@@ -145,8 +172,15 @@ test('a reviewer works through 20 items with the keyboard only', async (t) => {
   await page.keyboard.press('j');
   await page.waitForSelector(`[data-item-id="${held}"]`);
 
-  // The progress in the header counted every decision.
+  // The progress in the header counted every decision, and its pace is the server's once it has answered.
   await page.waitForFunction(() => document.querySelector('[data-testid=progress]')?.textContent.includes('20件'));
+  const me = await srv.api('GET', '/me');
+  assert.ok(me.progress.items_per_hour > 0, 'the server has a pace');
+  await page.waitForFunction(
+    (want) => Number(document.querySelector('[data-testid=rate]')?.textContent.replace(/[^\d]/g, '')) === want,
+    Math.round(me.progress.items_per_hour),
+    { timeout: 5000 },
+  );
 
   const perf = await page.evaluate(() => window.__reviewdeskPerf);
   assert.equal(perf.decide.length, 21, 'every decision was timed from key press to paint');
@@ -187,6 +221,30 @@ test('a reviewer works through 20 items with the keyboard only', async (t) => {
   const counts = {};
   for (const it of decidedItems.items) counts[it.status] = (counts[it.status] ?? 0) + 1;
   assert.deepEqual(counts, { accepted: 18, edited: 1, rejected: 1 });
+});
+
+test('a decision on an item that changed meanwhile is refused in Japanese, with the server’s words as the detail', async () => {
+  const own = await demoDB(5);
+  const osrv = await serve(own.db);
+  const { ctx, page, errors } = await openPage('ja-JP');
+  try {
+    await page.goto(osrv.base + '/');
+    await page.waitForSelector('[data-item-id]');
+    const id = await currentId(page);
+    const item = await osrv.api('GET', '/items/' + id);
+    // Someone else's decision, while the screen still shows the version it opened.
+    await osrv.api('POST', `/items/${id}/decision`, { verdict: 'rejected', reasons: ['vague'], started_at: new Date().toISOString(), version: item.version });
+    await page.keyboard.press('a');
+    await page.waitForSelector('.notice.error');
+    assert.equal((await page.textContent('.notice.error > span')).trim(), '他の変更と衝突しました。最新の状態を読み込みました。');
+    assert.match(await page.textContent('.notice.error .detail'), /changed since you opened it/, 'the server’s message stays as the detail');
+    await page.screenshot({ path: await artifactPath('review-conflict.png') });
+    assert.deepEqual(errors.filter((e) => !/409/.test(e)), []);
+  } finally {
+    await ctx.close();
+    await osrv.stop();
+    await own.cleanup();
+  }
 });
 
 test('the queue filters on the server and opens an item for review, in English', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Api, ApiError, itemsQuery, parseEvents, parseMap, type FetchFn } from './api';
+import { Api, ApiError, exportFileName, itemsQuery, parseEvents, parseMap, type FetchFn } from './api';
 
 interface Call {
   url: string;
@@ -300,4 +300,19 @@ describe('parseMap', () => {
     expect(() => parseMap('summary')).toThrow(/"summary" is not field=column/);
     expect(() => parseMap('=x')).toThrow(/"=x"/);
   });
+});
+
+describe('exportFileName', () => {
+  const cases: { name: string; req: Parameters<typeof exportFileName>[0]; want: string }[] = [
+    { name: 'gold Delta table is a directory', req: { kind: 'gold', format: 'delta' }, want: '' },
+    { name: 'gold by default is the Delta table', req: { kind: 'gold' }, want: '' },
+    { name: 'gold CSV', req: { kind: 'gold', format: 'csv' }, want: 'gold.csv' },
+    { name: 'gold JSON Lines', req: { kind: 'gold', format: 'jsonl' }, want: 'gold.jsonl' },
+    { name: 'gold Parquet snapshot', req: { kind: 'gold', format: 'parquet' }, want: 'gold.parquet' },
+    { name: 'every decision as a Delta table', req: { kind: 'feedback', feedback_kind: 'all', format: 'delta' }, want: '' },
+    { name: 'every decision as Parquet', req: { kind: 'feedback', feedback_kind: 'all', format: 'parquet' }, want: 'decisions.parquet' },
+    { name: 'the SFT set', req: { kind: 'feedback', feedback_kind: 'sft' }, want: 'sft.jsonl' },
+    { name: 'the judge set', req: { kind: 'feedback', feedback_kind: 'judge' }, want: 'judge.jsonl' },
+  ];
+  for (const c of cases) it(c.name, () => expect(exportFileName(c.req)).toBe(c.want));
 });

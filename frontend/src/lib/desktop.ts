@@ -7,6 +7,10 @@ export interface Dialogs {
   OpenImportDir(): Promise<string>;
   ChooseExportDir(): Promise<string>;
   ChooseSaveFile(name: string): Promise<string>;
+  /** A hidden directory beside dest for a one-file export to write into. */
+  StageExport(dest: string): Promise<string>;
+  /** Moves the file the export wrote into dir to dest ("" when it failed) and removes dir. */
+  PlaceExport(dir: string, dest: string): Promise<void>;
   Connect(server: string): Promise<void>;
   Disconnect(): Promise<void>;
   Server(): Promise<string>;

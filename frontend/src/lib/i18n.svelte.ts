@@ -66,6 +66,17 @@ export function pick(m: Message | undefined): string {
   return (current === 'ja' ? m.ja || m.en : m.en || m.ja) ?? '';
 }
 
+/** Whether the UI has a string for key: for keys made from server codes (rule ids, error codes, job steps). */
+export function has(key: string): key is MessageKey {
+  return Object.hasOwn(locales[current], key);
+}
+
+/** A hint rule's name in the UI language; a rule the locale files do not know (a supervisor's own) keeps its id. */
+export function ruleName(id: string): string {
+  const key = `rule.${id}`;
+  return has(key) ? t(key) : id;
+}
+
 export function num(n: number, digits = 0): string {
   return n.toLocaleString(current === 'ja' ? 'ja-JP' : 'en-US', { maximumFractionDigits: digits });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectLang, format, i18n, locales, pick, t } from './i18n.svelte';
+import rulesFile from '../../../review/rules.json';
+import { detectLang, format, i18n, locales, pick, ruleName, t } from './i18n.svelte';
 
 describe('detectLang', () => {
   const cases: { name: string; stored: string | null; preferred: string[]; want: 'ja' | 'en' }[] = [
@@ -47,5 +48,23 @@ describe('t and pick', () => {
     expect(format('{who} {what}', { who: 'sato' })).toBe('sato {what}');
     i18n.lang = 'ja';
     expect(t('queue.count', { from: 1, to: 50, total: 200 })).toBe('1–50件目 / 全200件');
+  });
+});
+
+describe('ruleName', () => {
+  it('names every default rule in both languages', () => {
+    for (const r of rulesFile.rules) {
+      for (const lang of ['ja', 'en'] as const) {
+        i18n.lang = lang;
+        expect(ruleName(r.id), `${lang} ${r.id}`).not.toBe(r.id);
+      }
+    }
+    i18n.lang = 'ja';
+    expect(ruleName('slogan')).toBe('スローガン・理念');
+  });
+
+  it('keeps the id of a rule it does not know', () => {
+    expect(ruleName('house_style')).toBe('house_style');
+    expect(ruleName('toString')).toBe('toString');
   });
 });

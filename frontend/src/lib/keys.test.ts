@@ -36,6 +36,9 @@ describe('actionFor', () => {
     { name: 'Cmd+Enter saves the edit', mode: 'edit', key: { key: 'Enter', metaKey: true, editable: true }, want: 'save' },
     { name: 'Enter alone is a new line', mode: 'edit', key: { key: 'Enter', editable: true }, want: null },
     { name: 'Esc cancels the edit', mode: 'edit', key: { key: 'Escape', editable: true }, want: 'cancel' },
+    { name: 'Ctrl+Shift+F asks the copilot about the edit', mode: 'edit', key: { key: 'F', ctrlKey: true, shiftKey: true, editable: true }, want: 'suggest' },
+    { name: 'F in the editor is a letter', mode: 'edit', key: { key: 'f', editable: true }, want: null },
+    { name: 'Ctrl+F in the editor is the browser’s find', mode: 'edit', key: { key: 'f', ctrlKey: true, editable: true }, want: null },
     { name: 'Esc while composing belongs to the IME', mode: 'edit', key: { key: 'Escape', isComposing: true }, want: null },
     { name: 'Ctrl+Enter while composing belongs to the IME', mode: 'edit', key: { key: 'Enter', ctrlKey: true, isComposing: true }, want: null },
 

@@ -67,6 +67,8 @@ export function actionFor(k: KeyInput, mode: Mode): Action | null {
       return null;
     case 'edit':
       if (k.key === 'Enter' && mod) return { name: 'save' };
+      // F is a letter of the text here: with Ctrl+Shift the copilot rewrites the edit in progress.
+      if (mod && k.shiftKey && !k.altKey && k.key.toLowerCase() === 'f') return { name: 'suggest' };
       if (k.key === 'Escape') return { name: 'cancel' };
       return null;
     case 'reject':
@@ -127,6 +129,7 @@ export const shortcuts: { keys: string[]; label: MessageKey }[] = [
   { keys: ['K'], label: 'key.prev' },
   { keys: ['J'], label: 'key.next' },
   { keys: ['F'], label: 'key.suggest' },
+  { keys: ['Ctrl+Shift+F'], label: 'key.suggestEdit' },
   { keys: ['T', 'Enter'], label: 'key.take' },
   { keys: ['H'], label: 'key.history' },
   { keys: ['1', '…', '9'], label: 'key.check' },

@@ -3,6 +3,8 @@
 
 import { api, ApiError, type Decision, type LLMStatus, type Me, type Meta, type Progress } from './api';
 import { t } from './i18n.svelte';
+import { progressAfter } from './progress';
+import { explainText } from './errors';
 
 const checklistKey = 'reviewdesk.checklist';
 const rescoreEditsKey = 'reviewdesk.rescoreEdits';
@@ -79,7 +81,7 @@ class Session {
       await meta;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.needLogin = true;
-      else this.error = (e as Error).message;
+      else this.error = explainText(e);
     }
     meta.catch(() => {}); // reported above when it mattered
   }
@@ -112,10 +114,15 @@ class Session {
     remember(rescoreEditsKey, on);
   }
 
-  /** Why the copilot's buttons are off, "" when they work: the server's own note on how to configure an LLM. */
+  /** Why the copilot's buttons are off, "" when they work, in the UI language. */
   get llmOff(): string {
     if (!this.llm) return t('app.loading');
-    return this.llm.configured ? '' : this.llm.message || t('suggest.off');
+    return this.llm.configured ? '' : t('suggest.off');
+  }
+
+  /** The server's note on how to configure an LLM (in English, with the flags to start it with), "" when there is none. */
+  get llmOffDetail(): string {
+    return this.llm && !this.llm.configured ? (this.llm.message ?? '') : '';
   }
 
   /** Resolves once the server said whether it has an LLM: a key pressed before then waits for the answer. */
@@ -132,10 +139,7 @@ class Session {
    * the server for the exact figures a moment later, once a burst of decisions has settled.
    */
   counted(d: Decision, sign: 1 | -1) {
-    const p = this.progress;
-    if (p && (d.verdict === 'accepted' || d.verdict === 'edited' || d.verdict === 'rejected')) {
-      this.progress = { ...p, done_today: Math.max(0, p.done_today + sign), left: Math.max(0, p.left - sign) };
-    }
+    if (this.progress) this.progress = progressAfter(this.progress, d, sign);
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => this.refreshProgress(), 2000);
   }

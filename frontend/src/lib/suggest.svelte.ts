@@ -3,6 +3,7 @@
 // back after a cancel (or after a newer request) is dropped, so a suggestion never lands on another item.
 
 import type { Api } from './api';
+import { explainText } from './errors';
 
 export type SuggestState = 'idle' | 'streaming' | 'done' | 'error';
 
@@ -51,7 +52,7 @@ export class Suggestion {
       this.state = 'done';
     } catch (e) {
       if (this.ctrl !== ctrl) return;
-      this.error = e instanceof Error ? e.message : String(e);
+      this.error = explainText(e);
       this.state = 'error';
     } finally {
       if (this.ctrl === ctrl) this.ctrl = null;
