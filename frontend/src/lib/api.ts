@@ -482,6 +482,9 @@ export interface AgreementTable {
 
 export interface ReviewerAgreement {
   ignored: number;
+  /** The two shares over the reviewed bands alone; uncovered_bands are the bands left out. */
+  covered: { accepted_items: number; discarded_items: number; bad_in_accepted: Estimate; good_discarded: Estimate };
+  uncovered_bands: number[];
   verdicts: AgreementTable;
   approval: AgreementTable;
 }
@@ -546,6 +549,39 @@ export interface Dashboard {
     by_criterion: { criterion: string; max: number; points: ScorePoint[] | null }[];
     by_batch: (YieldPoint & { items: number })[];
     by_generator: YieldPoint[] | null;
+  /** 95% intervals carried from the measured inputs; cost_per_good is null also when it has no upper bound. */
+  ci: {
+    api_cost: Interval;
+    labour_hours: Interval;
+    labour_cost: Interval;
+    total_cost: Interval;
+    person_days: Interval;
+    shipped: Interval;
+    good_shipped: Interval;
+    bad_shipped: Interval;
+    error_rate: Interval | null;
+    cost_per_good: Interval | null;
+  };
+}
+
+/** A ratio of totals with its 95% interval over reviewer-days (null with fewer than two). */
+export interface Ratio {
+  value: number | null;
+  ci: Interval | null;
+  clusters: number;
+}
+
+export interface CallStats {
+  kind: string;
+  model: string;
+  template_version: string;
+  calls: number;
+  failed: number;
+  tokens_in: number;
+  tokens_out: number;
+  cost: number;
+  mean_latency_ms: number | null;
+  cost_per_call: number | null;
     by_judge: YieldPoint[] | null;
     by_prompt_version: YieldPoint[] | null;
     by_reviewer: YieldPoint[] | null;
@@ -558,6 +594,11 @@ export interface Dashboard {
     advisor: ThresholdAdvice[];
   };
   population: {
+  copilot_cost: number;
+  yield_ci: Interval | null;
+  error_rate_ci: Interval | null;
+  review_seconds_ci: Interval | null;
+  copilot_cost_ci: Interval | null;
     population: number;
     reviewed: number;
     good: number;
@@ -588,13 +629,23 @@ export interface Dashboard {
     comparison: { inputs: CostInputs; all_human: SetupCost; llm_review: SetupCost; all_llm: SetupCost } | null;
     missing: string[];
     yield_source: string;
-    all_llm_errors: Proportion;
+    /** The stratified share not accepted as is (the all_llm error rate), with the sample's count of total. */
+    all_llm_errors: Estimate & { count: number; total: number };
+    copilot: { calls: number; failed: number; cost: number; per_reviewed: Ratio; by_model: CallStats[] };
+    point_only: string[];
   };
   days: DayPoint[];
 }
 
 /** What the dashboard and the report are asked for; empty or null values take the server's defaults. */
 export interface DashboardParams {
+    whole_import: {
+      population: number;
+      auto_discarded: number;
+      yield: Estimate;
+      good_items: Estimate;
+      yield_if_discarded_bad: Estimate;
+    };
   batch?: string;
   /** YYYY-MM-DD, both included. */
   from?: string;
@@ -604,6 +655,8 @@ export interface DashboardParams {
   judge_cost?: number | null;
   population?: number | null;
   write_minutes?: number | null;
+      seconds_per_item_ci: Interval | null;
+      reviewer_days: number;
 }
 
 const dashboardParamNames = ['batch', 'from', 'to', 'wage', 'generation_cost', 'judge_cost', 'population', 'write_minutes'] as const;
