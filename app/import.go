@@ -28,6 +28,9 @@ type ImportOptions struct {
 	// Rubric, when set, replaces the stored rubric (a config file): its maxima are enforced.
 	Rubric *review.Rubric
 	Actor  string
+
+	// rejects are the run's open rejects files: files of one run that share a rejects path append to it.
+	rejects *rejectFiles
 }
 
 // FileReport is what one file's import did.
@@ -60,6 +63,10 @@ func (s *Service) Import(ctx context.Context, paths []string, opts ImportOptions
 		if err := s.SetRubric(ctx, opts.Actor, *opts.Rubric); err != nil {
 			return nil, err
 		}
+	}
+	if opts.SkipInvalid {
+		opts.rejects = &rejectFiles{}
+		defer opts.rejects.close()
 	}
 	var reports []FileReport
 	for _, p := range paths {
@@ -126,11 +133,21 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 	}()
 	var rejects *rejectWriter
 	if opts.SkipInvalid {
-		rejects = &rejectWriter{path: opts.Rejects}
-		if rejects.path == "" {
-			rejects.path = filepath.Base(path) + ".rejects.jsonl"
+		if opts.rejects == nil { // a single import outside Import
+			opts.rejects = &rejectFiles{}
+			defer opts.rejects.close()
 		}
-		defer rejects.close()
+		name := opts.Rejects
+		if name == "" {
+			name = filepath.Base(path) + ".rejects.jsonl"
+		}
+		rejects = opts.rejects.open(name)
+		rejects.begin()
+		defer func() {
+			if !committed {
+				rejects.discard() // the file's records were rolled back, and so are its rejects
+			}
+		}()
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -206,7 +223,7 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 					writeErr = rec.err
 					break
 				}
-				if err := rejects.write(rec.pos, rec.item.ID, rec.err); err != nil {
+				if err := rejects.write(rec.pos, rec.err); err != nil {
 					writeErr = err
 					break
 				}
@@ -253,7 +270,7 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 		return rep, err
 	}
 	committed = true
-	if rejects != nil && rejects.n > 0 {
+	if rejects != nil && rejects.fileRecords > 0 {
 		rep.Rejects = rejects.path
 	}
 	rep.Seconds = time.Since(start).Seconds()
@@ -313,33 +330,96 @@ func readBatches(ctx context.Context, r ingest.Reader, work, ordered chan<- *bat
 	return nil
 }
 
-// rejectWriter writes refused records to a JSONL file, created on the first one.
+// rejectFiles are the rejects files of one import run, by path.
+type rejectFiles struct{ byPath map[string]*rejectWriter }
+
+func (r *rejectFiles) open(path string) *rejectWriter {
+	if r.byPath == nil {
+		r.byPath = map[string]*rejectWriter{}
+	}
+	w, ok := r.byPath[path]
+	if !ok {
+		w = &rejectWriter{path: path}
+		r.byPath[path] = w
+	}
+	return w
+}
+
+// close closes the files, removing any that ended up empty because every file that wrote to it was rolled back.
+func (r *rejectFiles) close() {
+	for _, w := range r.byPath {
+		if w.f != nil {
+			w.f.Close()
+			if w.written == 0 {
+				os.Remove(w.path)
+			}
+		}
+	}
+}
+
+// rejectWriter writes refused records to a JSONL file, created on the first one: one object per record with the
+// file, line, id (when it was read), field, problem, the whole error, and the record as it stands in the file
+// (JSONL and CSV), so that the records can be corrected and imported again.
 type rejectWriter struct {
 	path string
 	f    *os.File
 	enc  *json.Encoder
-	n    int
+	// start is the file's size when the current input file began; fileRecords its records so far.
+	start       int64
+	written     int64
+	fileRecords int
 }
 
-func (w *rejectWriter) write(pos ingest.Position, id string, err error) error {
+func (w *rejectWriter) begin() { w.start, w.fileRecords = w.written, 0 }
+
+func (w *rejectWriter) write(pos ingest.Position, err error) error {
 	if w.f == nil {
 		f, err := os.Create(w.path)
 		if err != nil {
 			return fmt.Errorf("create rejects file: %w", err)
 		}
-		w.f, w.enc = f, json.NewEncoder(f)
+		w.f = f
+		w.enc = json.NewEncoder(countingWriter{f, &w.written})
+		w.enc.SetEscapeHTML(false)
 	}
-	w.n++
-	rec := map[string]any{"file": pos.File, "line": pos.Line, "id": id, "error": err.Error()}
+	w.fileRecords++
+	rec := rejectRecord{File: pos.File, Line: pos.Line, Error: err.Error()}
 	var re *ingest.RecordError
 	if errors.As(err, &re) {
-		rec["field"], rec["problem"] = re.Field, re.Problem
+		rec.ID, rec.Field, rec.Problem, rec.Record = re.ID, re.Field, re.Problem, re.Raw
 	}
 	return w.enc.Encode(rec)
 }
 
-func (w *rejectWriter) close() {
-	if w.f != nil {
-		w.f.Close()
+// discard drops what the current input file wrote.
+func (w *rejectWriter) discard() {
+	if w.f == nil || w.written == w.start {
+		return
 	}
+	if w.f.Truncate(w.start) == nil {
+		w.f.Seek(w.start, io.SeekStart)
+		w.written = w.start
+	}
+	w.fileRecords = 0
+}
+
+type rejectRecord struct {
+	File    string `json:"file"`
+	Line    int64  `json:"line"`
+	ID      string `json:"id"`
+	Field   string `json:"field,omitempty"`
+	Problem string `json:"problem,omitempty"`
+	Error   string `json:"error"`
+	Record  string `json:"record,omitempty"`
+}
+
+type countingWriter struct {
+	w io.Writer
+	n *int64
+}
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	*c.n += int64(n)
+	return n, err
 }

@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
 # Runs every Go fuzz target for a while: FUZZTIME per target (default 5s; use 5m before resolving a change to a
 # reader or the rules). The seed corpora under */testdata/fuzz/ also run in every plain `go test`.
-set -euo pipefail
+# ONLY=FuzzName runs just that target. Every target runs even when one fails; a failing target's whole output is
+# printed (a crasher is saved under its package's testdata/fuzz/), and the script exits non-zero at the end.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 FUZZTIME=${FUZZTIME:-5s}
-grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r file; do
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+failed=()
+while read -r file; do
   pkg=./$(dirname "${file#./}")
   for target in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$file" | sed 's/^func //'); do
+    [ -n "${ONLY:-}" ] && [ "$ONLY" != "$target" ] && continue
     echo "fuzz: $pkg $target for $FUZZTIME"
     # Minimizing each new input gets 60 s by default; on Parquet files that ate most of a 5-minute run.
-    go test "$pkg" -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=5s 2>&1 | tail -3
+    if go test "$pkg" -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=5s >"$out" 2>&1; then
+      tail -3 "$out"
+    else
+      cat "$out"
+      failed+=("$pkg $target")
+    fi
   done
-done
+done < <(grep -rl --include='*_test.go' '^func Fuzz' . | sort)
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz: failed: ${failed[*]}"
+  exit 1
+fi
