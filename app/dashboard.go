@@ -1145,7 +1145,7 @@ func (d Dashboard) Report() exporter.Report {
 			percentRange(in.Yield, in.YieldCI), percent(&in.EditRate)),
 			fmt.Sprintf("Shipping without review would get %s of the items wrong: the share not accepted as is, projected band by band "+
 				"(%d of %d reviewed items in the sample). It is the all-LLM error rate below.", estimateText(e.Estimate), e.Count, e.Total),
-			copilotText(d.Cost.Copilot, in),
+			copilotText(d.Cost.Copilot),
 			"Each projection's 95% interval (in brackets) carries the intervals of the measured yield, error rate, seconds per review " +
 				"and copilot cost: the set-up is projected with each at either end, and the interval is the lowest to the highest result."}
 		if len(d.Cost.PointOnly) > 0 {
@@ -1163,7 +1163,7 @@ func (d Dashboard) Report() exporter.Report {
 		}
 		cost.Tables = []exporter.ReportTable{t}
 	} else {
-		cost.Paragraphs = []string{fmt.Sprintf("Not measured yet: %v.", d.Cost.Missing), copilotText(d.Cost.Copilot, review.CostInputs{})}
+		cost.Paragraphs = []string{fmt.Sprintf("Not measured yet: %v.", d.Cost.Missing), copilotText(d.Cost.Copilot)}
 	}
 	if calls := d.Cost.Copilot.ByModel; len(calls) > 0 {
 		t := exporter.ReportTable{Caption: "Copilot calls during review", Columns: []exporter.ReportColumn{text("kind"), text("model"),
@@ -1252,7 +1252,7 @@ func optionalPercentRange(v *float64, ci *review.Interval) string {
 }
 
 // copilotText says what the recorded copilot calls cost per reviewed item, and whether the cost model pays it.
-func copilotText(cp CopilotCost, in review.CostInputs) string {
+func copilotText(cp CopilotCost) string {
 	if cp.Calls == 0 {
 		return "No copilot calls are recorded with decisions in this filter: the LLM + human review set-up pays no copilot cost."
 	}
@@ -1261,8 +1261,7 @@ func copilotText(cp CopilotCost, in review.CostInputs) string {
 		per = valueRange(*v, cp.PerReviewed.CI, "%.3f")
 	}
 	return fmt.Sprintf("Copilot during review: %d calls (%d failed) cost %.2f, %s per reviewed item, which the LLM + human review "+
-		"set-up pays on every item it reviews (%g per item), besides the API cost of generation and judging.",
-		cp.Calls, cp.Failed, cp.Cost, per, in.CopilotCost)
+		"set-up pays on every item it reviews, besides the API cost of generation and judging.", cp.Calls, cp.Failed, cp.Cost, per)
 }
 
 func countEstimate(e review.Estimate) string {
