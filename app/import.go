@@ -246,8 +246,10 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 		}
 		if progress != nil && time.Since(lastReport) > 200*time.Millisecond {
 			c := im.Counts()
+			records := c.Added + c.Revised + c.Flagged + c.Unchanged + c.Refused
 			report(ctx, progress, b.read, b.size, Step{Code: StepImportFile, File: filepath.Base(path),
-				Counts: map[string]int64{"added": int64(c.Added), "unchanged": int64(c.Unchanged)}})
+				Counts: map[string]int64{"added": int64(c.Added), "unchanged": int64(c.Unchanged), "records": int64(records),
+					"per_second": int64(float64(records) / time.Since(start).Seconds())}})
 			lastReport = time.Now()
 		}
 	}

@@ -45,7 +45,7 @@ type progressFunc func(done, total int64, message string)
 
 // Step codes: what a job is doing.
 const (
-	StepImportFile      = "import.file"      // File: Added and Unchanged so far
+	StepImportFile      = "import.file"      // File: Added, Unchanged, Records (all so far) and Per_second
 	StepImportDone      = "import.done"      // File: its final Added and Unchanged
 	StepExportGold      = "export.gold"      // gold rows written so far (the job's Done)
 	StepExportDecisions = "export.decisions" // decisions written so far (the job's Done)
@@ -66,7 +66,7 @@ func (st Step) Message() string {
 	c := st.Counts
 	switch st.Code {
 	case StepImportFile:
-		return fmt.Sprintf("%s: %d added, %d unchanged", st.File, c["added"], c["unchanged"])
+		return fmt.Sprintf("%s: %d added, %d unchanged, %d items/s", st.File, c["added"], c["unchanged"], c["per_second"])
 	case StepImportDone:
 		return fmt.Sprintf("%s: done", st.File)
 	case StepExportGold:

@@ -15,8 +15,8 @@ func TestStepMessage(t *testing.T) {
 		step Step
 		want string
 	}{
-		{"import file", Step{Code: StepImportFile, File: "a.jsonl", Counts: map[string]int64{"added": 3, "unchanged": 1}},
-			"a.jsonl: 3 added, 1 unchanged"},
+		{"import file", Step{Code: StepImportFile, File: "a.jsonl", Counts: map[string]int64{"added": 3, "unchanged": 1, "records": 4, "per_second": 1500}},
+			"a.jsonl: 3 added, 1 unchanged, 1500 items/s"},
 		{"import done", Step{Code: StepImportDone, File: "a.jsonl", Counts: map[string]int64{"added": 3}}, "a.jsonl: done"},
 		{"gold rows", Step{Code: StepExportGold}, "exporting gold rows"},
 		{"decisions", Step{Code: StepExportDecisions}, "exporting decisions"},
