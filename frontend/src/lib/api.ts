@@ -457,6 +457,9 @@ export interface ThresholdAdvice {
   good_discarded: Estimate;
   good_discarded_items: Estimate;
   complete: boolean;
+  /** The two shares over the reviewed bands alone; uncovered_bands are the bands left out. */
+  covered: { accepted_items: number; discarded_items: number; bad_in_accepted: Estimate; good_discarded: Estimate };
+  uncovered_bands: number[];
   sample: { bad_in_accepted: Proportion; good_discarded: Proportion };
 }
 
@@ -482,9 +485,6 @@ export interface AgreementTable {
 
 export interface ReviewerAgreement {
   ignored: number;
-  /** The two shares over the reviewed bands alone; uncovered_bands are the bands left out. */
-  covered: { accepted_items: number; discarded_items: number; bad_in_accepted: Estimate; good_discarded: Estimate };
-  uncovered_bands: number[];
   verdicts: AgreementTable;
   approval: AgreementTable;
 }
@@ -524,31 +524,6 @@ export interface SetupCost {
   bad_shipped: number;
   error_rate: number | null;
   cost_per_good: number | null;
-}
-
-export interface CostInputs {
-  population: number;
-  hourly_wage: number;
-  generation_cost: number;
-  judge_cost: number;
-  write_minutes: number;
-  review_seconds: number;
-  review_share: number;
-  yield: number;
-  edit_rate: number;
-}
-
-export interface Dashboard {
-  generated_at: string;
-  filter: { batch: string; from: string; to: string; day_zone: string };
-  items: { total: number; by_status: Record<string, number>; open: number; auto_discarded: number; outdated: number };
-  yield: {
-    overall: YieldPoint;
-    by_band: BandPoint[];
-    by_score: ScorePoint[];
-    by_criterion: { criterion: string; max: number; points: ScorePoint[] | null }[];
-    by_batch: (YieldPoint & { items: number })[];
-    by_generator: YieldPoint[] | null;
   /** 95% intervals carried from the measured inputs; cost_per_good is null also when it has no upper bound. */
   ci: {
     api_cost: Interval;
@@ -582,6 +557,36 @@ export interface CallStats {
   cost: number;
   mean_latency_ms: number | null;
   cost_per_call: number | null;
+}
+
+export interface CostInputs {
+  population: number;
+  hourly_wage: number;
+  generation_cost: number;
+  judge_cost: number;
+  write_minutes: number;
+  review_seconds: number;
+  review_share: number;
+  yield: number;
+  edit_rate: number;
+  copilot_cost: number;
+  yield_ci: Interval | null;
+  error_rate_ci: Interval | null;
+  review_seconds_ci: Interval | null;
+  copilot_cost_ci: Interval | null;
+}
+
+export interface Dashboard {
+  generated_at: string;
+  filter: { batch: string; from: string; to: string; day_zone: string };
+  items: { total: number; by_status: Record<string, number>; open: number; auto_discarded: number; outdated: number };
+  yield: {
+    overall: YieldPoint;
+    by_band: BandPoint[];
+    by_score: ScorePoint[];
+    by_criterion: { criterion: string; max: number; points: ScorePoint[] | null }[];
+    by_batch: (YieldPoint & { items: number })[];
+    by_generator: YieldPoint[] | null;
     by_judge: YieldPoint[] | null;
     by_prompt_version: YieldPoint[] | null;
     by_reviewer: YieldPoint[] | null;
@@ -594,11 +599,6 @@ export interface CallStats {
     advisor: ThresholdAdvice[];
   };
   population: {
-  copilot_cost: number;
-  yield_ci: Interval | null;
-  error_rate_ci: Interval | null;
-  review_seconds_ci: Interval | null;
-  copilot_cost_ci: Interval | null;
     population: number;
     reviewed: number;
     good: number;
@@ -611,6 +611,13 @@ export interface CallStats {
     covered_yield: Estimate;
     strata: Stratum[] | null;
     auto_discarded: { items: number; bands: { band: number; items: number }[] };
+    whole_import: {
+      population: number;
+      auto_discarded: number;
+      yield: Estimate;
+      good_items: Estimate;
+      yield_if_discarded_bad: Estimate;
+    };
   };
   reviewers: {
     team: {
@@ -620,6 +627,8 @@ export interface CallStats {
       active_hours: number;
       items_per_hour: number | null;
       seconds_per_item: number | null;
+      seconds_per_item_ci: Interval | null;
+      reviewer_days: number;
     };
     reviewers: ReviewerRow[];
     agreement: ReviewerAgreement;
@@ -639,13 +648,6 @@ export interface CallStats {
 
 /** What the dashboard and the report are asked for; empty or null values take the server's defaults. */
 export interface DashboardParams {
-    whole_import: {
-      population: number;
-      auto_discarded: number;
-      yield: Estimate;
-      good_items: Estimate;
-      yield_if_discarded_bad: Estimate;
-    };
   batch?: string;
   /** YYYY-MM-DD, both included. */
   from?: string;
@@ -655,8 +657,6 @@ export interface DashboardParams {
   judge_cost?: number | null;
   population?: number | null;
   write_minutes?: number | null;
-      seconds_per_item_ci: Interval | null;
-      reviewer_days: number;
 }
 
 const dashboardParamNames = ['batch', 'from', 'to', 'wage', 'generation_cost', 'judge_cost', 'population', 'write_minutes'] as const;
