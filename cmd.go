@@ -63,7 +63,7 @@ same UI to browsers, for example on a machine without a display.`,
 	g.llm.register(pf)
 	root.AddCommand(importCommand(g), hintsCommand(g), statsCommand(g), reportCommand(g), serveCommand(g), demoCommand(g),
 		usersCommand(g), judgeCommand(g), backupCommand(g), restoreCommand(g), exportCommand(g), promptsCommand(g),
-		keyCommand(g))
+		keyCommand(g), rehintCommand(g))
 	return root
 }
 

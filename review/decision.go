@@ -77,7 +77,10 @@ type Message struct {
 }
 
 // Decision is one verdict on one revision of an item. Decisions are append-only history: a reopened item gets a
-// new decision, an undone one is marked undone, and neither is deleted.
+// new decision, an undone one is marked undone, and neither is deleted. RulesVersion is the version of the rules
+// whose hints the reviewer was shown: the item's stored hints, which a re-hint leaves alone while a reviewer holds
+// the item; the store takes it from the item in the decision's own transaction, with the hint rules it records as
+// shown.
 type Decision struct {
 	ID           int64           `json:"id"`
 	ItemID       string          `json:"item_id"`

@@ -90,13 +90,15 @@ type itemState struct {
 	sampleKey  int64
 	batch      string
 	hints      string // the stored hints, JSON
+	// rulesVersion is the version of the rules the stored hints were computed with
+	rulesVersion string
 }
 
 func loadState(ctx context.Context, tx txer, id string) (itemState, error) {
 	var st itemState
 	err := tx.QueryRowContext(ctx, qLoadState, id).
 		Scan(&st.seq, &st.version, &st.revision, &st.status, &st.decision, &st.leaseBy, &st.leaseUntil, &st.overlap, &st.sampleKey,
-			&st.batch, &st.hints)
+			&st.batch, &st.hints, &st.rulesVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, review.Errorf(review.NotFound, "item %s not found", id)
 	}
@@ -141,6 +143,10 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 		if err != nil {
 			return err
 		}
+		// The hints the reviewer was shown are the item's stored ones (a re-hint leaves leased items alone), read
+		// here in the decision's transaction: their version goes with the rules recorded as shown, whatever
+		// version the caller read earlier.
+		d.RulesVersion = st.rulesVersion
 		res, err := tx.ExecContext(ctx, qInsertDecision,
 			st.seq, st.revision, string(d.Verdict), d.FinalText, string(reasons), string(checks), d.Comment, d.Reviewer,
 			millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, editSize, st.batch, shown)
@@ -355,7 +361,7 @@ func (s *Store) Reopen(ctx context.Context, id, actor string) error {
 }
 
 const qLoadState = `SELECT seq, version, revision, status, decision, lease_by, lease_until, overlap, sample_key,
-		batch, hints FROM items WHERE id = ?`
+		batch, hints, rules_version FROM items WHERE id = ?`
 
 const qInsertDecision = `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks,
 			comment, reviewer, started_at, ended_at, seconds, rules_version, edit_size, batch, rules)
