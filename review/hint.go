@@ -227,7 +227,7 @@ func (rs *RuleSet) check(summary, source, company string) []Hint {
 		if h.group >= 0 && (h.kind == usePlace || rs.rules[h.rule].unlessInSource) && sc.sourceHas(rs, h.group) {
 			continue
 		}
-		if r := &rs.rules[h.rule]; r.exceptionREs != nil && r.excepted(text, h) {
+		if r := &rs.rules[h.rule]; r.exceptionPatterns != nil && r.excepted(text, h) {
 			continue
 		}
 		kept = append(kept, h)
@@ -328,46 +328,84 @@ const exceptionWindow = 32
 // nothing next to it. Each pattern is tried only as far around the hit as a match of it can reach, and only when
 // that stretch holds the literal pieces every match needs.
 func (r *compiledRule) excepted(text string, h cand) bool {
-	for k, re := range r.exceptionREs {
+	for k := range r.exceptionPatterns {
+		x := &r.exceptionPatterns[k]
 		ws, we := int(h.s), int(h.e)
-		for n := 0; n < r.exceptionLen[k] && ws > 0; n++ {
+		for n := 0; n < x.maxLen && ws > 0; n++ {
 			ws--
 			for ws > 0 && text[ws]&0xC0 == 0x80 {
 				ws--
 			}
 		}
-		for n := 0; n < r.exceptionLen[k] && we < len(text); n++ {
+		for n := 0; n < x.maxLen && we < len(text); n++ {
 			we++
 			for we < len(text) && text[we]&0xC0 == 0x80 {
 				we++
 			}
 		}
 		window := text[ws:we]
-		if !holdsAll(window, r.exceptionReq[k]) {
+		if !holdsAll(window, x.req) {
 			continue
 		}
 		hs, he := int(h.s)-ws, int(h.e)-ws
-		for _, m := range re.FindAllStringSubmatchIndex(window, -1) {
+		overlaps := func(m []int, off int) bool {
 			s, e := m[0], m[1]
 			if len(m) >= 4 && m[2] >= 0 {
 				s, e = m[2], m[3]
 			}
-			if s < he && hs < e {
-				return true
+			return s+off < he && hs < e+off
+		}
+		if x.anchored == nil {
+			for _, m := range x.re.FindAllStringSubmatchIndex(window, -1) {
+				if overlaps(m, 0) {
+					return true
+				}
+			}
+			continue
+		}
+		// A search without a literal prefix tries the pattern at every position; anchored at the few places where
+		// a match can begin, each try is short.
+		for _, start := range x.starts {
+			for pos := 0; pos < he; pos++ {
+				if pos = indexFoldASCII(window, start, pos); pos < 0 || pos >= he {
+					break
+				}
+				if x.wordStart && pos > 0 && isWordByte(window[pos-1]) {
+					continue
+				}
+				if m := x.anchored.FindStringSubmatchIndex(window[pos:]); m != nil && overlaps(m, pos) {
+					return true
+				}
 			}
 		}
 	}
 	return false
 }
 
+func isWordByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '_'
+}
+
 // holdsAll reports whether text contains a string of every set (ignoring ASCII case).
 func holdsAll(text string, sets [][]string) bool {
 	for _, set := range sets {
-		if !slices.ContainsFunc(set, func(s string) bool { return s == "" || indexFoldASCII(text, s, 0) >= 0 }) {
+		if !slices.ContainsFunc(set, func(s string) bool { return containsFoldASCII(text, s) }) {
 			return false
 		}
 	}
 	return true
+}
+
+// containsFoldASCII reports whether text contains the lower-case s, ignoring the case of ASCII letters in text. On the
+// short stretches around a hit, strings.Contains beats indexAnchored, which is made for long sources.
+func containsFoldASCII(text, s string) bool {
+	if s == "" {
+		return true
+	}
+	if hasLetter(s) {
+		return indexFoldASCII(text, s, 0) >= 0
+	}
+	return strings.Contains(text, s)
 }
 
 // Legal forms around a company's name, which a summary may leave out when it repeats the name.

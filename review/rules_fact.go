@@ -311,8 +311,8 @@ func eraBefore(text string) (base float64, start int, ok bool) {
 // another numeral (十人十色, 百人一首).
 func nextKanjiClaim(text string, i int, units []string) (n number, ok bool) {
 	for i < len(text) {
-		if !maybeKanjiNumeral(text, i) {
-			i++
+		if !kanjiNumeralAt(text, i) {
+			i += runeLen(text[i]) // never into the middle of a character: a numeral starts with a lead byte
 			continue
 		}
 		var k kanjiRun
@@ -416,6 +416,20 @@ func maybeKanjiNumeral(text string, i int) bool {
 		return b1 == 0x85 || b1 == 0x8D || b1 == 0x9B
 	case 0xE7, 0xE9:
 		return b1 == 0x99 || b1 == 0x9B
+	}
+	return false
+}
+
+// kanjiNumeralAt reports whether text[i:] starts with a kanji numeral (〇一二三四五六七八九十百千零) or 元, from its
+// three bytes, without decoding: the summary is walked character by character, and most characters are not.
+func kanjiNumeralAt(text string, i int) bool {
+	if i+2 >= len(text) || text[i] < 0xE3 {
+		return false
+	}
+	switch uint32(text[i])<<16 | uint32(text[i+1])<<8 | uint32(text[i+2]) {
+	case 0xE38087, 0xE4B880, 0xE4B883, 0xE4B889, 0xE4B99D, 0xE4BA8C, 0xE4BA94, 0xE585AD, 0xE585AB, 0xE58583,
+		0xE58D81, 0xE58D83, 0xE59B9B, 0xE799BE, 0xE99BB6:
+		return true
 	}
 	return false
 }

@@ -89,14 +89,12 @@ type compiledRule struct {
 	prefixes       []string // literal prefix of each pattern, to skip texts that cannot match
 	unlessInSource bool
 	// exceptions by pattern: a hit that a match (its first group, if it has one) overlaps is dropped
-	exceptionREs  []*regexp.Regexp
-	exceptionReq  [][][]string // per exception pattern, literal sets its matches need (requiredLiterals)
-	exceptionLen  []int        // per exception pattern, the most characters a match can have (at most exceptionWindow)
-	inCompanyName bool
-	numbers       bool
-	units         []string // folded, longest first
-	kanjiUnits    []string // folded, longest first
-	polite, plain []string // folded, longest first
+	exceptionPatterns []exceptionPattern
+	inCompanyName     bool
+	numbers           bool
+	units             []string // folded, longest first
+	kanjiUnits        []string // folded, longest first
+	polite, plain     []string // folded, longest first
 }
 
 type useKind uint8
@@ -321,13 +319,7 @@ func compileRules(specs []ruleSpec) (*RuleSet, error) {
 				if re.MatchString("") {
 					return nil, bad("exception_patterns[%d] %q matches the empty string; it must match at least one character", k, p)
 				}
-				cr.exceptionREs = append(cr.exceptionREs, re)
-				syn, _ := syntax.Parse(p, syntax.Perl) // parses: regexp.Compile did
-				req := reqSets(syn.Simplify())
-				// the most selective set first: a text that lacks it is turned away after one test
-				slices.SortStableFunc(req, func(a, b []string) int { return shortest(b) - shortest(a) })
-				cr.exceptionReq = append(cr.exceptionReq, req)
-				cr.exceptionLen = append(cr.exceptionLen, min(maxRunes(syn.Simplify()), exceptionWindow))
+				cr.exceptionPatterns = append(cr.exceptionPatterns, newExceptionPattern(p, re))
 			}
 		case KindFacts:
 			if !sp.Numbers && len(sp.Places) == 0 {
@@ -571,6 +563,66 @@ func boundaryOK(text string, s, e int, b uint8) bool {
 		}
 	}
 	return true
+}
+
+// exceptionPattern is an exception pattern with what makes trying it around every hit cheap.
+type exceptionPattern struct {
+	re *regexp.Regexp
+	// anchored is re anchored at the start, tried only where a string of starts begins (and, with wordStart, not
+	// right after a letter or digit: the pattern opens with \b); nil when the pattern's start is not a known set
+	anchored  *regexp.Regexp
+	starts    []string
+	wordStart bool
+	req       [][]string // literal sets every match needs (reqSets), the most selective first
+	maxLen    int        // the most characters a match can span, at most exceptionWindow
+}
+
+func newExceptionPattern(p string, re *regexp.Regexp) exceptionPattern {
+	syn, _ := syntax.Parse(p, syntax.Perl) // parses: regexp.Compile did
+	syn = syn.Simplify()
+	x := exceptionPattern{re: re, req: reqSets(syn), maxLen: min(maxRunes(syn), exceptionWindow)}
+	// the most selective set first: a text that lacks it is turned away after one test
+	slices.SortStableFunc(x.req, func(a, b []string) int { return shortest(b) - shortest(a) })
+	first := syn
+	if first.Op == syntax.OpConcat && len(first.Sub) > 0 && first.Sub[0].Op == syntax.OpWordBoundary {
+		x.wordStart = true
+		first = &syntax.Regexp{Op: syntax.OpConcat, Sub: first.Sub[1:]}
+	}
+	if x.starts = firstSet(first); x.starts != nil {
+		x.anchored = regexp.MustCompile(`^(?:` + p + `)`)
+	}
+	return x
+}
+
+// firstSet is a set of strings one of which every match of re starts with, or nil if that is not known.
+func firstSet(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral, syntax.OpCharClass:
+		if sets := reqSets(re); len(sets) == 1 {
+			return sets[0]
+		}
+	case syntax.OpCapture, syntax.OpPlus:
+		return firstSet(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return firstSet(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		if len(re.Sub) > 0 {
+			return firstSet(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var union []string
+		for _, sub := range re.Sub {
+			set := firstSet(sub)
+			if set == nil {
+				return nil
+			}
+			union = append(union, set...)
+		}
+		return union
+	}
+	return nil
 }
 
 // reqSets works out, from a pattern's syntax, sets of strings such that every match contains a string of
