@@ -149,7 +149,8 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 		d.RulesVersion = st.rulesVersion
 		res, err := tx.ExecContext(ctx, qInsertDecision,
 			st.seq, st.revision, string(d.Verdict), d.FinalText, string(reasons), string(checks), d.Comment, d.Reviewer,
-			millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, editSize, st.batch, shown)
+			millis(d.StartedAt), millis(d.EndedAt), d.Seconds, d.RulesVersion, editSize, st.batch, shown, string(st.status),
+			st.decision)
 		if err != nil {
 			return err
 		}
@@ -294,13 +295,20 @@ func (s *Store) Undo(ctx context.Context, reviewer string, lease time.Duration) 
 		if _, err := tx.ExecContext(ctx, `UPDATE decisions SET undone_at = ? WHERE id = ?`, millis(now), id); err != nil {
 			return err
 		}
-		var overlapBefore sql.NullInt64
-		if err := tx.QueryRowContext(ctx, `SELECT overlap_before FROM decisions WHERE id = ?`, id).Scan(&overlapBefore); err != nil {
+		var overlapBefore, decisionBefore sql.NullInt64
+		var statusBefore sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT overlap_before, status_before, decision_before FROM decisions WHERE id = ?`,
+			id).Scan(&overlapBefore, &statusBefore, &decisionBefore); err != nil {
 			return err
 		}
 		status, prev := st.status, st.decision
 		wasCurrent := st.decision.Valid && st.decision.Int64 == id
-		if wasCurrent || overlapBefore.Valid {
+		switch {
+		case !wasCurrent && !overlapBefore.Valid:
+		case statusBefore.Valid:
+			// The item as it was when the reviewer decided: open again after a reopening, skipped, or decided.
+			status, prev = review.Status(statusBefore.String), decisionBefore
+		default: // a decision recorded before the item's prior state was kept: back to the latest earlier one
 			status, prev = review.Pending, sql.NullInt64{}
 			var verdict string
 			err = tx.QueryRowContext(ctx, `SELECT id, verdict FROM decisions WHERE seq = ? AND undone_at IS NULL AND id < ?
@@ -364,8 +372,8 @@ const qLoadState = `SELECT seq, version, revision, status, decision, lease_by, l
 		batch, hints, rules_version FROM items WHERE id = ?`
 
 const qInsertDecision = `INSERT INTO decisions (seq, revision, verdict, final_text, reasons, checks,
-			comment, reviewer, started_at, ended_at, seconds, rules_version, edit_size, batch, rules)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+			comment, reviewer, started_at, ended_at, seconds, rules_version, edit_size, batch, rules, status_before,
+			decision_before) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 
 const qOverlapRate = `SELECT coalesce((SELECT value FROM settings WHERE key = 'overlap'), 0)`
 

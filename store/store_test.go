@@ -380,3 +380,41 @@ func TestBackgroundCheckpoint(t *testing.T) {
 		t.Fatalf("items after reopen = %d, %v", n, err)
 	}
 }
+
+// Undoing the review that followed a supervisor's reopening leaves the item open, as the reopening left it: it
+// does not bring back the decision the reopening set aside.
+func TestUndoAfterReopenKeepsTheItemOpen(t *testing.T) {
+	s, clk := openTest(t)
+	ctx := context.Background()
+	importItems(t, s, review.Rubric{}, testItem(1, 9))
+	q := review.DefaultQueuePolicy()
+	decide := func(v review.Verdict, text string) {
+		t.Helper()
+		rec, err := s.Claim(ctx, "sato", q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := review.Decision{ItemID: rec.ID, Verdict: v, FinalText: text, Reviewer: "sato", Reasons: []string{},
+			StartedAt: clk.t, EndedAt: clk.t}
+		if _, err := s.SaveDecision(ctx, d, rec.Version); err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(time.Second)
+	}
+	decide(review.Accepted, testItem(1, 9).Summary)
+	if err := s.Reopen(ctx, testItem(1, 9).ID, "boss"); err != nil {
+		t.Fatal(err)
+	}
+	decide(review.Edited, "株式会社テスト1は、東京都のソフトウェア開発会社です。")
+	if _, err := s.Undo(ctx, "sato", q.Lease); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.Item(ctx, testItem(1, 9).ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Status != review.Pending || rec.Decision != nil {
+		t.Errorf("after undoing the review that followed a reopening: status %s, decision %+v; want pending with none", rec.Status, rec.Decision)
+	}
+	compareWithRebuild(t, s) // the dashboard's counts follow
+}
