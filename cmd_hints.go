@@ -21,7 +21,8 @@ func hintsCommand(g *globals) *cobra.Command {
 line to standard output: {"id", "hints": [{"rule", "start", "end", "text", "severity", "message", "reason"}]}.
 start and end are rune (code point) offsets into the summary, end exclusive; message is in the --lang language;
 reason is the rejection reason code the hint suggests. The source text lets rules such as unsupported_fact and
-superlative check claims against it. This is how other tools and checks use reviewdesk's rules; --rules uses a
+superlative check claims against it; an optional "company" (the company's name) keeps words inside the name, such
+as 株式会社わたしたちの家, from being flagged, as at import. This is how other tools and checks use reviewdesk's rules; --rules uses a
 rules file (docs/rules.md).
 
   echo '{"id":"1","summary":"我々は業界トップシェアです！","source":"..."}' | reviewdesk hints`,
@@ -68,13 +69,14 @@ func runHints(rules *review.RuleSet, lang string, in io.Reader, out io.Writer) e
 			ID      json.RawMessage `json:"id"`
 			Summary string          `json:"summary"`
 			Source  string          `json:"source"`
+			Company string          `json:"company"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &in); err != nil {
 			w.Flush()
 			return review.Errorf(review.Invalid, "stdin:%d: %v", line, err)
 		}
 		hints := []hintOut{}
-		for _, h := range rules.Check(in.Summary, in.Source) {
+		for _, h := range rules.CheckItem(&review.Item{Summary: in.Summary, Source: in.Source, Company: in.Company}) {
 			msg := h.Message.Ja
 			if lang == "en" {
 				msg = h.Message.En

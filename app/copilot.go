@@ -64,7 +64,7 @@ func (s *Service) SuggestFix(ctx context.Context, user, id, summary string, onDe
 		summary = rec.Summary
 	}
 	sug, err := c.SuggestFix(ctx, review.FixInput{Company: rec.Company, Summary: summary, Source: rec.Source,
-		Hints: s.Hints(summary, rec.Source)}, onDelta)
+		Hints: s.Hints(summary, rec.Source, rec.Company)}, onDelta)
 	if _, rerr := s.st.RecordCall(context.WithoutCancel(ctx), id, user, sug.Call); rerr != nil {
 		s.log.Error("record LLM call", "err", rerr)
 	}

@@ -584,20 +584,26 @@ func (s *Service) handleHints(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Summary string `json:"summary"`
 		Source  string `json:"source"`
+		Company string `json:"company"`
 		ItemID  string `json:"item_id"`
 	}
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	source := req.Source
-	if req.ItemID != "" && source == "" {
+	source, company := req.Source, req.Company
+	if req.ItemID != "" && (source == "" || company == "") {
 		rec, err := s.Item(r.Context(), req.ItemID)
 		if err != nil {
 			return err
 		}
-		source = rec.Source
+		if source == "" {
+			source = rec.Source
+		}
+		if company == "" {
+			company = rec.Company
+		}
 	}
-	hints := s.Hints(req.Summary, source)
+	hints := s.Hints(req.Summary, source, company)
 	html, err := RenderSummary(req.Summary, hints)
 	if err != nil {
 		return err

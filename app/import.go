@@ -178,7 +178,7 @@ func (s *Service) importFrom(ctx context.Context, r ingest.Reader, path, format 
 						continue
 					}
 					var err error
-					rec.prep, err = store.Prepare(&rec.item, rules.Check(rec.item.Summary, rec.item.Source), rules.Version)
+					rec.prep, err = store.Prepare(&rec.item, rules.CheckItem(&rec.item), rules.Version)
 					if err != nil {
 						rec.err = recordError(rec.pos, err)
 					}

@@ -150,3 +150,28 @@ func TestImportSkipInvalidRollbackDropsRejects(t *testing.T) {
 		t.Errorf("item of the rolled-back file: %v, want not found", err)
 	}
 }
+
+// Words inside the company's own name raise no hint, at import and in the editor's live hints alike.
+func TestImportHintsSkipTheCompanyName(t *testing.T) {
+	ctx := context.Background()
+	svc := testService(t, 0)
+	path := filepath.Join(t.TempDir(), "items.jsonl")
+	summary := "株式会社わたしたちの家は、札幌市で注文住宅を建てる会社です。"
+	writeFile(t, path, `{"id":"900000000030","company":"株式会社わたしたちの家","summary":"`+summary+`","source":"札幌市で注文住宅を建てています。","score":9}`+"\n")
+	if _, err := svc.Import(ctx, []string{path}, ImportOptions{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := svc.Item(ctx, "900000000030")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Hints) != 0 {
+		t.Errorf("stored hints %+v, want none for the company's own name", rec.Hints)
+	}
+	if h := svc.Hints(summary, rec.Source, rec.Company); len(h) != 0 {
+		t.Errorf("live hints %+v, want none", h)
+	}
+	if h := svc.Hints("わたしたちは札幌市で注文住宅を建てています。", rec.Source, rec.Company); len(h) == 0 || h[0].Rule != "first_person" {
+		t.Errorf("live hints on a first-person summary: %+v, want first_person", h)
+	}
+}

@@ -190,9 +190,10 @@ func (s *Service) Reopen(ctx context.Context, user, id string) error {
 	return s.st.Reopen(ctx, id, user)
 }
 
-// Hints runs the current rules over a text, as the editor does while a reviewer types.
-func (s *Service) Hints(summary, source string) []review.Hint {
-	h := s.Rules().Check(summary, source)
+// Hints runs the current rules over a text, as the editor does while a reviewer types. company is the item's, so
+// that its own name raises nothing, as at import.
+func (s *Service) Hints(summary, source, company string) []review.Hint {
+	h := s.Rules().CheckItem(&review.Item{Summary: summary, Source: source, Company: company})
 	if h == nil {
 		h = []review.Hint{}
 	}
