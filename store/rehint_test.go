@@ -123,8 +123,8 @@ func TestRehint(t *testing.T) {
 	importItems(t, s, review.Rubric{MaxScore: 10}, items...)
 	old := review.DefaultRules()
 	at := time.Date(2026, 11, 2, 10, 0, 0, 0, jst)
-	decide(t, s, items[0].ID, "sato", review.Accepted, at, 30, "", nil)   // decided, with a first_person hint
-	decide(t, s, items[3].ID, "sato", review.Rejected, at, 20, "", nil)   // decided, without hints
+	decide(t, s, items[0].ID, "sato", review.Accepted, at, 30, "", nil)  // decided, with a first_person hint
+	decide(t, s, items[3].ID, "sato", review.Rejected, at, 20, "", nil)  // decided, without hints
 	decide(t, s, items[1].ID, "suzuki", review.Skipped, at, 10, "", nil) // skipped: still open
 	clk.t = at.Add(time.Minute)
 	// tanaka holds item 4 and is looking at its hints
