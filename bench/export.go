@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -63,6 +64,7 @@ func measureDashboard(cfg config, db string, r *report) error {
 	conn.Close()
 	r.note("Dashboard database: %d items, %d decisions (%d of them written directly for the benchmark, whose counts "+
 		"`reviewdesk stats --rebuild` rebuilt in %v).", cfg.items, decisions, n, d.Round(time.Millisecond))
+	syscall.Sync()
 	s, _, err := startServer(cfg, db)
 	if err != nil {
 		return err
@@ -106,6 +108,7 @@ func measureExport(cfg config, db string, r *report) error {
 	gold := filepath.Join(cfg.work, "gold")
 	os.RemoveAll(gold)
 	logf("export: gold Delta table (%.0f rows)", approved)
+	syscall.Sync() // the approvals' writeback is theirs, not the export's
 	dDelta, _, err := reviewdesk(cfg, "export", "gold", "--db", db, "--to", gold)
 	if err != nil {
 		return err
@@ -113,6 +116,7 @@ func measureExport(cfg config, db string, r *report) error {
 	snap := filepath.Join(cfg.work, "gold-parquet")
 	os.RemoveAll(snap)
 	logf("export: baseline Parquet snapshot")
+	syscall.Sync()
 	dParquet, _, err := reviewdesk(cfg, "export", "gold", "--db", db, "--to", snap, "--format", "parquet")
 	if err != nil {
 		return err
