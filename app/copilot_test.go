@@ -165,6 +165,11 @@ func TestRescoreAndBatchResume(t *testing.T) {
 	if err != nil || len(stored) != 1 || !stored[0].Current || stored[0].Model != "judge" {
 		t.Fatalf("stored rescores: %+v %v", stored, err)
 	}
+	// Each stored rescore carries the call that made it, with its time from the service's clock.
+	if c := stored[0].Call; c.Model != "judge" || c.Kind != "judge" || c.Attempts < 1 || c.TokensIn == 0 || c.At.IsZero() ||
+		!stored[0].At.Equal(c.At) {
+		t.Errorf("stored rescore's call: %+v (rescore at %v)", c, stored[0].At)
+	}
 }
 
 func TestCopilotNotConfigured(t *testing.T) {

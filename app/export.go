@@ -535,6 +535,15 @@ func (s *Service) handleExportDownload(w http.ResponseWriter, r *http.Request) e
 		return review.Errorf(review.NotFound, "export %s: its files are gone (%v)", job.ID, err)
 	}
 	if !info.IsDir() {
+		// ServeFile guesses from the extension, and Go knows neither JSON Lines nor Parquet.
+		switch filepath.Ext(res.Path) {
+		case ".jsonl":
+			w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
+		case ".parquet":
+			w.Header().Set("Content-Type", "application/vnd.apache.parquet")
+		case ".csv":
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		}
 		w.Header().Set("Content-Disposition", `attachment; filename="`+filepath.Base(res.Path)+`"`)
 		w.Header().Set("Cache-Control", "no-store")
 		http.ServeFile(w, r, res.Path)

@@ -670,6 +670,7 @@ func (s *Service) handlePutRubric(w http.ResponseWriter, r *http.Request) error 
 	if err := decodeJSON(r, &rb); err != nil {
 		return err
 	}
+	rb.Configured = true // a supervisor set it: its maxima are enforced from the next import on, as a rubric file's
 	if err := s.SetRubric(r.Context(), identity(r).User, rb); err != nil {
 		return err
 	}

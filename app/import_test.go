@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,5 +174,26 @@ func TestImportHintsSkipTheCompanyName(t *testing.T) {
 	}
 	if h := svc.Hints("わたしたちは札幌市で注文住宅を建てています。", rec.Source, rec.Company); len(h) == 0 || h[0].Rule != "first_person" {
 		t.Errorf("live hints on a first-person summary: %+v, want first_person", h)
+	}
+}
+
+// A rubric a supervisor sets over the API is enforced on the next import, as a rubric file is: a score above its
+// maximum is refused.
+func TestRubricFromAPIIsEnforced(t *testing.T) {
+	svc := testService(t, 0)
+	srv := httptest.NewServer(svc.Handler(nil))
+	defer srv.Close()
+	c := newClient(t, srv.URL)
+	var got review.Rubric
+	c.do("PUT", "/api/settings/rubric", map[string]any{"max_score": 10,
+		"criteria": []map[string]any{{"name": "business", "max": 4}}}, 200, &got)
+	if !got.Configured {
+		t.Fatalf("rubric after PUT: %+v, want it marked as set by a supervisor", got)
+	}
+	path := filepath.Join(t.TempDir(), "over.jsonl")
+	writeFile(t, path, `{"id":"900000000040","summary":"株式会社Fは物流会社です。","score":9,"scores":{"business":6}}`+"\n")
+	_, err := svc.Import(context.Background(), []string{path}, ImportOptions{}, nil)
+	if err == nil || !strings.Contains(err.Error(), "business") {
+		t.Errorf("import of points above the rubric's maximum: %v, want it refused naming the criterion", err)
 	}
 }

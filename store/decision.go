@@ -123,6 +123,10 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 			return err
 		}
 		now := millis(s.now())
+		if version > st.version {
+			return review.Errorf(review.Conflict, "item %s is at version %d, not %d: the version sent is not one this item had; reload it",
+				d.ItemID, st.version, version)
+		}
 		if st.version != version {
 			return review.Errorf(review.Conflict, "item %s changed since you opened it (%s); reload it to see the current state",
 				d.ItemID, s.describeChange(ctx, tx, st))

@@ -17,7 +17,7 @@ func (s *Store) RecordCall(ctx context.Context, itemID, reviewer string, c revie
 	var id int64
 	err := s.inTx(ctx, func(tx *wtx) error {
 		var err error
-		id, err = insertCall(ctx, tx, itemID, reviewer, c)
+		id, err = s.insertCall(ctx, tx, itemID, reviewer, &c)
 		return err
 	})
 	if err != nil {
@@ -26,7 +26,8 @@ func (s *Store) RecordCall(ctx context.Context, itemID, reviewer string, c revie
 	return id, nil
 }
 
-func insertCall(ctx context.Context, tx txer, itemID, reviewer string, c review.Call) (int64, error) {
+// insertCall records a call; one without a time gets the store clock's now, written back into c.
+func (s *Store) insertCall(ctx context.Context, tx txer, itemID, reviewer string, c *review.Call) (int64, error) {
 	var seq any
 	if itemID != "" {
 		var n int64
@@ -38,10 +39,10 @@ func insertCall(ctx context.Context, tx txer, itemID, reviewer string, c review.
 		}
 		seq = n
 	}
-	at := c.At
-	if at.IsZero() {
-		at = time.Now()
+	if c.At.IsZero() {
+		c.At = s.now()
 	}
+	at := c.At
 	res, err := tx.ExecContext(ctx, `INSERT INTO llm_calls (seq, reviewer, kind, model, template_version, latency_ms, attempts,
 		tokens_in, tokens_out, tokens_estimated, cost, error, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		seq, reviewer, c.Kind, c.Model, c.TemplateVersion, float64(c.Latency)/float64(time.Millisecond), c.Attempts,
@@ -63,7 +64,7 @@ func linkCalls(ctx context.Context, tx txer, seq, decision int64, reviewer strin
 // with it, so a later revision makes the rescore stale and a batch scores the item again.
 func (s *Store) SaveRescore(ctx context.Context, itemID, actor string, r review.Rescore) error {
 	err := s.inTx(ctx, func(tx *wtx) error {
-		call, err := insertCall(ctx, tx, itemID, actor, r.Call)
+		call, err := s.insertCall(ctx, tx, itemID, actor, &r.Call)
 		if err != nil {
 			return err
 		}
@@ -98,8 +99,12 @@ type StoredRescore struct {
 // Rescores lists an item's batch rescores, newest first.
 func (s *Store) Rescores(ctx context.Context, itemID string) ([]StoredRescore, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT rescores.model, rescores.template_version, rescores.summary_hash,
-		rescores.scores, rescores.total, rescores.max_score, rescores.rationale, rescores.at, items.content_hash
-		FROM rescores JOIN items ON items.seq = rescores.seq WHERE items.id = ? ORDER BY rescores.at DESC`, itemID)
+		rescores.scores, rescores.total, rescores.max_score, rescores.rationale, rescores.at, items.content_hash,
+		coalesce(c.kind, ''), coalesce(c.latency_ms, 0), coalesce(c.attempts, 0), coalesce(c.tokens_in, 0),
+		coalesce(c.tokens_out, 0), coalesce(c.tokens_estimated, 0), coalesce(c.cost, 0), coalesce(c.error, ''),
+		coalesce(c.at, rescores.at)
+		FROM rescores JOIN items ON items.seq = rescores.seq LEFT JOIN llm_calls c ON c.id = rescores.call
+		WHERE items.id = ? ORDER BY rescores.at DESC`, itemID)
 	if err != nil {
 		return nil, fmt.Errorf("list rescores of %s: %w", itemID, err)
 	}
@@ -109,12 +114,17 @@ func (s *Store) Rescores(ctx context.Context, itemID string) ([]StoredRescore, e
 		var (
 			r            StoredRescore
 			hash, scores string
-			at           int64
+			at, callAt   int64
 			currentHash  string
+			latencyMs    float64
 		)
-		if err := rows.Scan(&r.Model, &r.TemplateVersion, &hash, &scores, &r.Total, &r.Max, &r.Rationale, &at, &currentHash); err != nil {
+		if err := rows.Scan(&r.Model, &r.TemplateVersion, &hash, &scores, &r.Total, &r.Max, &r.Rationale, &at, &currentHash,
+			&r.Call.Kind, &latencyMs, &r.Call.Attempts, &r.Call.TokensIn, &r.Call.TokensOut, &r.Call.TokensEstimated,
+			&r.Call.Cost, &r.Call.Err, &callAt); err != nil {
 			return nil, fmt.Errorf("list rescores of %s: %w", itemID, err)
 		}
+		r.Call.Model, r.Call.TemplateVersion = r.Model, r.TemplateVersion
+		r.Call.Latency, r.Call.At = time.Duration(latencyMs*float64(time.Millisecond)), fromMillis(callAt)
 		if err := json.Unmarshal([]byte(scores), &r.Scores); err != nil {
 			return nil, err
 		}
