@@ -90,6 +90,11 @@ func (s *Store) SetDayOffset(ctx context.Context, offset time.Duration) error {
 // RebuildAggregates recomputes every dashboard count from the items and decisions. The triggers keep the counts
 // current, so this is a repair tool, and the check the tests make against the triggers.
 func (s *Store) RebuildAggregates(ctx context.Context) error {
+	restore, err := s.tempOnDisk(ctx)
+	if err != nil {
+		return fmt.Errorf("rebuild dashboard counts: %w", err)
+	}
+	defer restore()
 	if err := s.inTx(ctx, func(tx *wtx) error { return s.rebuildAggregates(ctx, tx) }); err != nil {
 		return fmt.Errorf("rebuild dashboard counts: %w", err)
 	}

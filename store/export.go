@@ -92,6 +92,11 @@ func (s *Store) SyncGold(ctx context.Context, g GoldSync, keys func(file string,
 		return err
 	}
 	defer restore()
+	onDisk, err := s.tempOnDisk(ctx)
+	if err != nil {
+		return err
+	}
+	defer onDisk()
 	err = s.inTx(ctx, func(tx *wtx) error {
 		for _, f := range g.Removed {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM gold_rows WHERE target = ? AND file = ?`, g.Target, f); err != nil {

@@ -85,6 +85,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	if _, err := s.write.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	if err := s.prepareHot(ctx); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -301,6 +305,18 @@ func (s *Store) bigCache(ctx context.Context) (restore func(), err error) {
 		return nil, err
 	}
 	return func() { s.write.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -32000") }, nil
+}
+
+// tempOnDisk keeps the writer's temporary tables and sorts in files until restore is called, for bulk work whose
+// temporary data grows with the database (the gold bookkeeping's keys, the rebuilt counts). Otherwise the writer
+// keeps them in memory: a decision's UPDATE fires the dashboard-count triggers, whose statement journal outgrows
+// SQLite's 64 KB in-memory spill and, with temporary storage in files, creates and deletes a file in every decision
+// (1.9 ms of the update's 2 ms here; 0.13 ms in memory).
+func (s *Store) tempOnDisk(ctx context.Context) (restore func(), err error) {
+	if _, err := s.write.ExecContext(ctx, "PRAGMA temp_store = FILE"); err != nil {
+		return nil, err
+	}
+	return func() { s.write.ExecContext(context.WithoutCancel(ctx), "PRAGMA temp_store = MEMORY") }, nil
 }
 
 // wtx is a write transaction that runs the reviewing loop's statements from the ones prepared at Open: parsing
