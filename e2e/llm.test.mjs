@@ -335,8 +335,10 @@ test('without an LLM the copilot buttons are off, saying why in Japanese with th
     assert.equal(status.configured, false);
     assert.match(status.message, /--llm-url/);
     const off = 'LLM が設定されていないため、AI 修正案と再採点は使えません。';
+    // The tooltip says why, and how to turn the copilot on.
+    const tipText = off + '使うには reviewdesk を --llm-url URL と --llm-model モデル名 を付けて起動し、API キーを OPENAI_API_KEY に入れてください（サーバーの案内は設定画面に）。';
     // Until the server has said whether it has an LLM, the buttons wait, off, with “loading” as their note.
-    await page.waitForFunction((m) => document.querySelector('.actions .tip')?.dataset.tip === m, off);
+    await page.waitForFunction((m) => document.querySelector('.actions .tip')?.dataset.tip === m, tipText);
     for (const label of ['AI 修正案', '再採点']) {
       const b = page.locator(`button:has-text("${label}")`);
       await b.waitFor();
@@ -345,10 +347,10 @@ test('without an LLM the copilot buttons are off, saying why in Japanese with th
       const described = await page.textContent('#' + note);
       assert.ok(described.includes(off) && described.includes(status.message), `${label} says why, and how to configure an LLM: ${described}`);
       const tip = page.locator(`.tip:has(button:has-text("${label}"))`);
-      assert.equal(await tip.getAttribute('data-tip'), off);
+      assert.equal(await tip.getAttribute('data-tip'), tipText);
       await tip.hover();
       const shown = await tip.evaluate((el) => getComputedStyle(el, '::after').content);
-      assert.equal(shown, JSON.stringify(off), `hovering ${label} shows why, in Japanese`);
+      assert.equal(shown, JSON.stringify(tipText), `hovering ${label} shows why and how to configure one, in Japanese`);
     }
     await page.hover('.actions .tip');
     await page.screenshot({ path: await artifactPath('llm-off.png') });
@@ -363,7 +365,7 @@ test('without an LLM the copilot buttons are off, saying why in Japanese with th
     await page.click('nav a:has-text("インポート")');
     const start = page.locator('[data-testid=rescore-batch] button:has-text("再採点を開始")');
     assert.equal(await start.isDisabled(), true);
-    assert.equal(await page.getAttribute('[data-testid=rescore-batch] .tip', 'data-tip'), off);
+    assert.equal(await page.getAttribute('[data-testid=rescore-batch] .tip', 'data-tip'), tipText);
     await page.click('nav a:has-text("設定")');
     assert.equal(await page.isDisabled('[data-testid=llm-settings] input[type=checkbox]'), true);
     const settings = await page.textContent('[data-testid=llm-settings] .note');

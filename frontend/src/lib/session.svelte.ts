@@ -120,6 +120,11 @@ class Session {
     return this.llm.configured ? '' : t('suggest.off');
   }
 
+  /** The tooltip of a copilot button that is off: why, and how to turn the copilot on; "" when it works. */
+  get llmTip(): string {
+    return this.llm && !this.llm.configured ? t('suggest.tip', { off: t('suggest.off') }) : this.llmOff;
+  }
+
   /** The server's note on how to configure an LLM (in English, with the flags to start it with), "" when there is none. */
   get llmOffDetail(): string {
     return this.llm && !this.llm.configured ? (this.llm.message ?? '') : '';

@@ -102,6 +102,7 @@ export const en: Record<keyof typeof ja, string> = {
 
   'suggest.writing': 'The AI is writing a suggestion… (Esc stops, J moves on)',
   'suggest.off': 'No LLM is configured, so there are no AI suggestions or rescores.',
+  'suggest.tip': '{off} To turn them on, start reviewdesk with --llm-url URL and --llm-model NAME, the API key in OPENAI_API_KEY (Settings shows the server’s note).',
   'suggest.offDetail': 'From the server: {detail}',
   'suggest.title': 'AI suggestion',
   'suggest.ofEdit': 'for your edit',

@@ -101,6 +101,7 @@ export const ja = {
 
   'suggest.writing': 'AI が修正案を書いています…（Esc で中止、J で次へ）',
   'suggest.off': 'LLM が設定されていないため、AI 修正案と再採点は使えません。',
+  'suggest.tip': '{off}使うには reviewdesk を --llm-url URL と --llm-model モデル名 を付けて起動し、API キーを OPENAI_API_KEY に入れてください（サーバーの案内は設定画面に）。',
   'suggest.offDetail': 'サーバーからの案内: {detail}',
   'suggest.title': 'AI の修正案',
   'suggest.ofEdit': 'あなたの修正に対して',
