@@ -13,11 +13,15 @@ import (
 // made-up reviewers over the last days. share is the fraction of the open items to decide. The dashboard's counts
 // are rebuilt afterwards with `reviewdesk stats --rebuild`, the repair path for writes that bypass the store.
 func approve(db string, share float64) (int, error) {
-	conn, err := sql.Open("sqlite3", "file:"+db+"?_journal_mode=WAL&_busy_timeout=10000")
+	// A 1 GB page cache, and OR FAIL so that the UPDATE, whose count triggers fire for every row, needs no statement
+	// journal: with SQLite's 2 MB default the one big transaction rewrote its pages into the log over and over
+	// (22 GB written for 500,000 decisions in 17 minutes on this machine).
+	conn, err := sql.Open("sqlite3", "file:"+db+"?_journal_mode=WAL&_busy_timeout=10000&_cache_size=-1000000")
 	if err != nil {
 		return 0, err
 	}
 	defer conn.Close()
+	conn.SetMaxOpenConns(1) // the temporary table below lives on one connection
 	now := time.Now().UnixMilli()
 	var open int
 	if err := conn.QueryRow(`SELECT count(*) FROM items WHERE status IN ('pending', 'skipped')`).Scan(&open); err != nil {
@@ -33,7 +37,7 @@ func approve(db string, share float64) (int, error) {
 		   CASE WHEN items.seq % 5 = 0 THEN '["vague"]' ELSE '[]' END, '{}', '', 'r' || (items.seq % 12),
 		   ?1 - (items.seq % 864000) * 1000 - 30000, ?1 - (items.seq % 864000) * 1000, 30, rules_version, batch, '[]'
 		 FROM items JOIN temp.picked USING (seq)`,
-		`UPDATE items SET status = (SELECT verdict FROM decisions WHERE decisions.id =
+		`UPDATE OR FAIL items SET status = (SELECT verdict FROM decisions WHERE decisions.id =
 		   (SELECT max(id) FROM decisions WHERE decisions.seq = items.seq)), version = version + 1,
 		   decision = (SELECT max(id) FROM decisions WHERE decisions.seq = items.seq)
 		 WHERE seq IN (SELECT seq FROM temp.picked)`,
