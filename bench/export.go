@@ -113,7 +113,7 @@ func measureExport(cfg config, db string, r *report) error {
 	os.RemoveAll(gold)
 	logf("export: gold Delta table (%.0f rows)", approved)
 	syscall.Sync() // the approvals' writeback is theirs, not the export's
-	dDelta, _, err := reviewdesk(cfg, "export", "gold", "--db", db, "--to", gold)
+	dDelta, memDelta, err := reviewdesk(cfg, "export", "gold", "--db", db, "--to", gold)
 	if err != nil {
 		return err
 	}
@@ -128,6 +128,7 @@ func measureExport(cfg config, db string, r *report) error {
 	delta, pq := approved/dDelta.Seconds(), approved/dParquet.Seconds()
 	r.add("gold export to Delta (rows/s)", delta, "the Parquet library writing the same rows, no Delta log", pq,
 		"≥ 100,000 and ≥ 0.7× Parquet", delta >= 100000 && delta >= 0.7*pq)
+	r.add("gold export to Delta, peak resident memory (MB)", memDelta, "", 0, "", true)
 	r.note("Gold export of %.0f approved rows: Delta %v, bare Parquet %v (process start-up and reading the rows from SQLite included in both).",
 		approved, dDelta.Round(time.Millisecond), dParquet.Round(time.Millisecond))
 	os.RemoveAll(gold)

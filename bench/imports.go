@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -21,16 +22,20 @@ func removeDB(path string) {
 	}
 }
 
-// reviewdesk runs the measured binary and returns how long it took.
-func reviewdesk(cfg config, args ...string) (time.Duration, string, error) {
+// reviewdesk runs the measured binary and returns how long it took and its peak resident memory in MB.
+func reviewdesk(cfg config, args ...string) (time.Duration, float64, error) {
 	cmd := exec.Command(cfg.bin, args...)
 	t0 := time.Now()
 	out, err := cmd.CombinedOutput()
 	d := time.Since(t0)
 	if err != nil {
-		return d, string(out), fmt.Errorf("reviewdesk %s: %w\n%s", strings.Join(args, " "), err, out)
+		return d, 0, fmt.Errorf("reviewdesk %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
-	return d, string(out), nil
+	var peak float64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		peak = float64(ru.Maxrss) / 1024 // kB on Linux
+	}
+	return d, peak, nil
 }
 
 // measureImport times the baselines and then imports the items from JSONL and from Parquet. It returns the database
@@ -89,7 +94,7 @@ CREATE TABLE items (id TEXT PRIMARY KEY, company TEXT, source TEXT, summary TEXT
 	db := filepath.Join(cfg.work, "reviewdesk.db")
 	removeDB(db)
 	logf("import JSONL")
-	dJSONL, _, err := reviewdesk(cfg, "import", "--db", db, f.jsonl)
+	dJSONL, memJSONL, err := reviewdesk(cfg, "import", "--db", db, f.jsonl)
 	if err != nil {
 		return "", err
 	}
@@ -106,7 +111,7 @@ CREATE TABLE items (id TEXT PRIMARY KEY, company TEXT, source TEXT, summary TEXT
 	}
 	removeDB(pq)
 	logf("import Parquet")
-	dParquet, _, err := reviewdesk(cfg, "import", "--db", pq, f.parquet)
+	dParquet, memParquet, err := reviewdesk(cfg, "import", "--db", pq, f.parquet)
 	if err != nil {
 		return "", err
 	}
@@ -126,6 +131,8 @@ CREATE TABLE items (id TEXT PRIMARY KEY, company TEXT, source TEXT, summary TEXT
 	r.add("import Parquet (items/s)", pqRate, "bare prepared-statement insert loop in Go", bareRate, "", true)
 	ceilingRate := n / dCeiling.Seconds()
 	r.add("import JSONL (items/s)", jsonlRate, "ceiling: the bare loop with no journal, no sync, 64 KB pages, 1 GB cache, the CSV parsed on the other core", ceilingRate, "", true)
+	r.add("import JSONL, peak resident memory (MB)", memJSONL, "", 0, "", true)
+	r.add("import Parquet, peak resident memory (MB)", memParquet, "", 0, "", true)
 	r.note("Import wall times: JSONL %v, Parquet %v, sqlite3 shell %v, bare Go loop %v, the bare loop with every safety off %v.",
 		dJSONL.Round(time.Millisecond), dParquet.Round(time.Millisecond), dShell.Round(time.Millisecond),
 		dBare.Round(time.Millisecond), dCeiling.Round(time.Millisecond))
