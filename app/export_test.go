@@ -532,18 +532,58 @@ func TestExportGoldSnapshotFormats(t *testing.T) {
 
 func TestExportFeedback(t *testing.T) {
 	s := testService(t, 8)
-	decide(t, s, itemID(0), review.Accepted, "")
-	decide(t, s, itemID(1), review.Edited, "株式会社サンプル1は、大阪府で産業用ポンプを製造しています。", "first_person")
-	decide(t, s, itemID(2), review.Rejected, "", "vague")
-	decide(t, s, itemID(3), review.Rejected, "株式会社サンプル3は大阪府のポンプメーカーです。", "superlative")
-	decide(t, s, itemID(4), review.Accepted, "")
-	if _, err := s.Undo(context.Background(), "sato"); err != nil { // item 4's decision stays in the history, undone
+	ctx := context.Background()
+	// The test moves the clock, so that every decision has a known start, end and duration (the database keeps
+	// milliseconds).
+	clock := time.Date(2026, 11, 20, 9, 30, 0, 123_000_000, time.UTC)
+	s.now = func() time.Time { return clock }
+	type made struct {
+		id, verdict, comment    string
+		final, original, source string
+		started, ended          time.Time
+		seconds                 float64
+	}
+	var history []made
+	submit := func(i int, v review.Verdict, text, comment string, took time.Duration, reasons ...string) made {
+		t.Helper()
+		clock = clock.Add(time.Minute)
+		id := itemID(i)
+		rec, err := s.Item(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := review.Submission{Verdict: v, Text: text, Comment: comment, Reasons: reasons, Version: rec.Version, StartedAt: clock.Add(-took)}
+		if _, err := s.Decide(ctx, supervisor, id, sub); err != nil {
+			t.Fatalf("decide %s %s: %v", id, v, err)
+		}
+		m := made{id: id, verdict: string(v), comment: strings.TrimSpace(comment), final: text, original: rec.Summary,
+			source: rec.Source, started: sub.StartedAt, ended: clock, seconds: min(took.Seconds(), review.MaxReviewSeconds)}
+		if v == review.Accepted {
+			m.final = rec.Summary
+		}
+		if m.original == "" || m.source == "" {
+			t.Fatalf("item %s has no summary or source to check against: %+v", id, rec)
+		}
+		history = append(history, m)
+		return m
+	}
+	accepted := submit(0, review.Accepted, "", "  そのまま出せる  ", 45*time.Second)
+	edited := submit(1, review.Edited, "株式会社サンプル1は、大阪府で産業用ポンプを製造しています。", "一人称を直した", 2*time.Minute+500*time.Millisecond, "first_person")
+	submit(2, review.Rejected, "", "", 20*time.Minute, "vague") // left open over lunch: counts as 15 minutes
+	corrected := submit(3, review.Rejected, "株式会社サンプル3は大阪府のポンプメーカーです。", "書き直し案を付けた", 90*time.Second, "superlative")
+	// A rejection whose "correction" is the generated text itself is no preference pair.
+	submit(5, review.Rejected, "株式会社サンプル5は、大阪府で産業用ポンプを製造する会社です。", "", 30*time.Second, "vague")
+	submit(4, review.Accepted, "", "", 10*time.Second)
+	if _, err := s.Undo(ctx, "sato"); err != nil { // item 4's decision stays in the history, undone
 		t.Fatal(err)
+	}
+	if history[4].final != history[4].original {
+		t.Fatalf("item 5's text %q should equal its generated summary %q", history[4].final, history[4].original)
 	}
 	dir := t.TempDir()
 	export := func(t *testing.T, kind, format string) ExportResult {
 		t.Helper()
-		res, err := s.ExportFeedback(context.Background(), FeedbackExport{Dir: dir, Kind: kind, Format: format, Actor: "sato"}, nil)
+		res, err := s.ExportFeedback(ctx, FeedbackExport{Dir: dir, Kind: kind, Format: format, Actor: "sato"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -589,13 +629,73 @@ func TestExportFeedback(t *testing.T) {
 		}
 		return texts
 	}
+	// prompt checks a system and a user turn: the system prompt, then the generator's instruction followed by the
+	// item's source text.
+	prompt := func(t *testing.T, where string, texts []string, p exporter.Prompts, source string) {
+		t.Helper()
+		if len(texts) < 2 {
+			return
+		}
+		if texts[0] != p.System {
+			t.Errorf("%s: system turn %q, want %q", where, texts[0], p.System)
+		}
+		user := texts[1]
+		if !strings.HasPrefix(user, p.Instruction) || !strings.HasSuffix(user, source) || len(user) <= len(p.Instruction)+len(source) {
+			t.Errorf("%s: user turn %q, want the instruction %q and then the source text %q", where, user, p.Instruction, source)
+		}
+	}
+	// decisions checks the "all" dataset against what was decided: every decision in the order made, with its
+	// comment and timings.
+	decisions := func(t *testing.T, recs []exporter.DecisionRecord) {
+		t.Helper()
+		slices.SortFunc(recs, func(a, b exporter.DecisionRecord) int { return int(a.DecisionID - b.DecisionID) })
+		if len(recs) != len(history) {
+			t.Fatalf("decisions dataset has %d rows, want all %d decisions (undone and rejected too)", len(recs), len(history))
+		}
+		var rejected int
+		for i, r := range recs {
+			w := history[i]
+			where := fmt.Sprintf("decision %d (%s)", r.DecisionID, w.id)
+			if r.ID != w.id || r.Verdict != w.verdict || r.Edited != (w.verdict == "edited") {
+				t.Errorf("%s: id %s, verdict %s, edited %v; want %s, %s", where, r.ID, r.Verdict, r.Edited, w.id, w.verdict)
+			}
+			if r.Comment != w.comment {
+				t.Errorf("%s: comment %q, want %q", where, r.Comment, w.comment)
+			}
+			if !r.StartedAt.Equal(w.started) || !r.ReviewedAt.Equal(w.ended) {
+				t.Errorf("%s: started_at %s, reviewed_at %s; want %s, %s", where, r.StartedAt, r.ReviewedAt, w.started, w.ended)
+			}
+			if r.ReviewSeconds != w.seconds {
+				t.Errorf("%s: review_seconds %v, want %v", where, r.ReviewSeconds, w.seconds)
+			}
+			if r.FinalText != w.final || r.OriginalSummary != w.original {
+				t.Errorf("%s: final_text %q, original_summary %q; want %q, %q", where, r.FinalText, r.OriginalSummary, w.final, w.original)
+			}
+			if r.Reviewer != "sato" {
+				t.Errorf("%s: reviewer %q", where, r.Reviewer)
+			}
+			undone := i == len(history)-1
+			if (r.UndoneAt != nil) != undone || r.Current == undone {
+				t.Errorf("%s: undone_at %v, current %v; want undone %v", where, r.UndoneAt, r.Current, undone)
+			}
+			if r.Verdict == "rejected" {
+				rejected++
+				if len(r.ReasonCodes) == 0 {
+					t.Errorf("%s: a rejection without reason codes", where)
+				}
+			}
+		}
+		if rejected != 3 {
+			t.Errorf("%d rejections, want 3", rejected)
+		}
+	}
 
 	t.Run("all as delta", func(t *testing.T) {
 		res := export(t, "all", "delta")
-		if res.Rows != 5 {
-			t.Errorf("decisions dataset has %d rows, want all 5 decisions (undone and rejected too)", res.Rows)
+		if res.Rows != int64(len(history)) {
+			t.Errorf("decisions dataset has %d rows, want all %d decisions", res.Rows, len(history))
 		}
-		snap, err := delta.ReadSnapshot(context.Background(), res.Path)
+		snap, err := delta.ReadSnapshot(ctx, res.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -608,91 +708,112 @@ func TestExportFeedback(t *testing.T) {
 			}
 			recs = append(recs, rs...)
 		}
-		var undone, rejected int
-		for _, r := range recs {
-			if r.UndoneAt != nil {
-				undone++
-			}
-			if r.Verdict == "rejected" {
-				rejected++
-				if len(r.ReasonCodes) == 0 {
-					t.Errorf("rejection %d has no reason codes", r.DecisionID)
-				}
-			}
-			if r.OriginalSummary == "" || r.Reviewer == "" || r.ReviewedAt.IsZero() {
-				t.Errorf("decision %d lacks its original text, reviewer or time: %+v", r.DecisionID, r)
-			}
-		}
-		if len(recs) != 5 || undone != 1 || rejected != 2 {
-			t.Errorf("read %d decisions, %d undone, %d rejected; want 5, 1, 2", len(recs), undone, rejected)
-		}
+		decisions(t, recs)
 		// A second export replaces the table's content rather than adding to it.
 		again := export(t, "all", "delta")
-		if again.RowsRemoved != 5 || again.Rows != 5 || again.Version != 1 {
+		if n := int64(len(history)); again.RowsRemoved != n || again.Rows != n || again.Version != 1 {
 			t.Errorf("second decisions export: %+v", again)
 		}
 	})
 	t.Run("all as parquet", func(t *testing.T) {
 		res := export(t, "all", "parquet")
 		rs, err := parquet.ReadFile[exporter.DecisionRecord](res.Path)
-		if err != nil || len(rs) != 5 {
-			t.Errorf("decisions.parquet: %d rows, %v", len(rs), err)
+		if err != nil {
+			t.Fatal(err)
 		}
+		decisions(t, rs)
 	})
 	t.Run("sft", func(t *testing.T) {
 		res := export(t, "sft", "")
 		ls := lines(t, res.Path)
-		if len(ls) != 2 {
-			t.Fatalf("sft has %d lines, want the 2 approved items", len(ls))
+		want := []made{accepted, edited} // the approved items; item 4's acceptance was undone
+		if len(ls) != len(want) {
+			t.Fatalf("sft has %d lines, want the %d approved items", len(ls), len(want))
+		}
+		if res.Skipped != 0 {
+			t.Errorf("sft export skipped %d decisions; every approved item has a source text", res.Skipped)
 		}
 		for i, l := range ls {
+			where := fmt.Sprintf("line %d (%s)", i+1, want[i].id)
 			if len(l) != 1 {
-				t.Errorf("line %d has keys %v, want only messages", i+1, slices.Collect(maps.Keys(l)))
+				t.Errorf("%s has keys %v, want only messages", where, slices.Collect(maps.Keys(l)))
 			}
-			texts := turns(t, fmt.Sprintf("line %d messages", i+1), l["messages"], "system", "user", "assistant")
-			if len(texts) == 3 && !strings.Contains(texts[1], "産業用ポンプを製造しています") {
-				t.Errorf("line %d: the user turn lacks the source text: %q", i+1, texts[1])
+			texts := turns(t, where+" messages", l["messages"], "system", "user", "assistant")
+			prompt(t, where, texts, exporter.DefaultPrompts(), want[i].source)
+			if len(texts) == 3 && texts[2] != want[i].final {
+				t.Errorf("%s: assistant turn %q, want the final text %q", where, texts[2], want[i].final)
 			}
-		}
-		if got := ls[1]["messages"].([]any)[2].(map[string]any)["content"]; got != "株式会社サンプル1は、大阪府で産業用ポンプを製造しています。" {
-			t.Errorf("the edited item's assistant turn is %q, want the final text", got)
 		}
 	})
 	t.Run("dpo", func(t *testing.T) {
 		res := export(t, "dpo", "")
 		ls := lines(t, res.Path)
-		if len(ls) != 2 {
-			t.Fatalf("dpo has %d lines, want the edited item and the rejected one with a correction", len(ls))
+		// The edited item, and the rejection with a correction; not the rejection without a text, nor the one whose
+		// text is the generated summary, nor the acceptances.
+		want := []made{edited, corrected}
+		var ids []any
+		for _, l := range ls {
+			ids = append(ids, l["id"])
+		}
+		if !slices.Equal(ids, []any{edited.id, corrected.id}) {
+			t.Fatalf("dpo ids %v, want %s (edited) and %s (rejected with a correction)", ids, edited.id, corrected.id)
+		}
+		// Decisions that are no preference pair are not dpo's kind at all, not pairs skipped for a missing text.
+		if res.Rows != 2 || res.Skipped != 0 {
+			t.Errorf("dpo export reports %d rows, %d skipped; want 2, 0", res.Rows, res.Skipped)
 		}
 		for i, l := range ls {
-			where := fmt.Sprintf("line %d", i+1)
-			turns(t, where+" prompt", l["prompt"], "system", "user")
+			where := fmt.Sprintf("line %d (%s)", i+1, want[i].id)
+			prompt(t, where+" prompt", turns(t, where+" prompt", l["prompt"], "system", "user"), exporter.DefaultPrompts(), want[i].source)
 			chosen := turns(t, where+" chosen", l["chosen"], "assistant")
 			rejected := turns(t, where+" rejected", l["rejected"], "assistant")
-			if len(chosen) == 1 && len(rejected) == 1 && chosen[0] == rejected[0] {
-				t.Errorf("%s: chosen and rejected are the same text", where)
+			if len(chosen) == 1 && chosen[0] != want[i].final {
+				t.Errorf("%s: chosen %q, want the human's text %q", where, chosen[0], want[i].final)
+			}
+			if len(rejected) == 1 && rejected[0] != want[i].original {
+				t.Errorf("%s: rejected %q, want the generated text %q", where, rejected[0], want[i].original)
 			}
 		}
-		if ls[0]["id"] != itemID(1) || ls[1]["id"] != itemID(3) {
-			t.Errorf("dpo ids %v, %v; want %s, %s", ls[0]["id"], ls[1]["id"], itemID(1), itemID(3))
+	})
+	t.Run("custom prompts", func(t *testing.T) {
+		p := exporter.Prompts{System: "あなたは校閲者です。", Instruction: "次の文章を要約してください。"}
+		for _, kind := range []string{"sft", "dpo"} {
+			res, err := s.ExportFeedback(ctx, FeedbackExport{Dir: t.TempDir(), Kind: kind, Prompts: p, Actor: "sato"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, l := range lines(t, res.Path) {
+				where := fmt.Sprintf("%s line %d", kind, i+1)
+				msgs := l["messages"]
+				roles := []string{"system", "user", "assistant"}
+				if kind == "dpo" {
+					msgs, roles = l["prompt"], roles[:2]
+				}
+				prompt(t, where, turns(t, where, msgs, roles...), p, accepted.source)
+			}
 		}
 	})
 	t.Run("judge", func(t *testing.T) {
 		res := export(t, "judge", "")
 		ls := lines(t, res.Path)
-		if len(ls) != 4 {
-			t.Fatalf("judge has %d lines, want the 4 reviewed items", len(ls))
+		reviewed := history[:len(history)-1] // all but the undone acceptance
+		if len(ls) != len(reviewed) {
+			t.Fatalf("judge has %d lines, want the %d reviewed items", len(ls), len(reviewed))
 		}
 		for i, l := range ls {
-			where := fmt.Sprintf("line %d", i+1)
+			w := reviewed[i]
+			where := fmt.Sprintf("line %d (%s)", i+1, w.id)
 			for _, k := range []string{"id", "summary", "judge_scores", "judge_score", "verdict", "approved", "checks", "reason_codes"} {
 				if _, ok := l[k]; !ok {
 					t.Errorf("%s lacks %s", where, k)
 				}
 			}
-			nonEmpty(t, where+" summary", l["summary"])
-			if v := l["verdict"]; v != "accepted" && v != "edited" && v != "rejected" {
-				t.Errorf("%s: verdict %v", where, v)
+			if l["id"] != w.id || l["verdict"] != w.verdict || l["summary"] != w.original || l["comment"] != w.comment {
+				t.Errorf("%s: id %v, verdict %v, summary %v, comment %v; want %s, %s, %s, %q", where, l["id"], l["verdict"],
+					l["summary"], l["comment"], w.id, w.verdict, w.original, w.comment)
+			}
+			if l["approved"] != (w.verdict != "rejected") {
+				t.Errorf("%s: approved %v for a %s item", where, l["approved"], w.verdict)
 			}
 			if l["verdict"] == "rejected" && len(l["reason_codes"].([]any)) == 0 {
 				t.Errorf("%s: a rejection without reasons", where)
@@ -700,7 +821,7 @@ func TestExportFeedback(t *testing.T) {
 		}
 	})
 	t.Run("bad kind", func(t *testing.T) {
-		if _, err := s.ExportFeedback(context.Background(), FeedbackExport{Dir: dir, Kind: "rlhf"}, nil); review.ErrorCode(err) != review.Invalid {
+		if _, err := s.ExportFeedback(ctx, FeedbackExport{Dir: dir, Kind: "rlhf"}, nil); review.ErrorCode(err) != review.Invalid {
 			t.Errorf("kind rlhf: %v, want invalid", err)
 		}
 	})
