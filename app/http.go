@@ -351,12 +351,22 @@ func (s *Service) view(who Identity, rec *review.Record) (itemView, error) {
 }
 
 // blind hides the first review of an item waiting for its second one from everyone but its author and
-// supervisors: the second review must be independent.
+// supervisors: the second review must be independent. The item shows as it did undecided.
 func blind(who Identity, rec *review.Record) {
-	if rec.Overlap != review.AwaitingSecond || who.Role.Can(review.RoleSupervisor) || rec.Decision == nil || rec.Decision.Reviewer == who.User {
+	if rec.Overlap != review.AwaitingSecond || blindTo(who) == "" || rec.Decision == nil || rec.Decision.Reviewer == who.User {
 		return
 	}
-	rec.Decision, rec.Status = nil, review.Pending
+	rec.Decision, rec.Status, rec.Changed = nil, review.Pending, false
+}
+
+// blindTo is the user from whom other reviewers' first reviews are hidden, for a list's filter: "" for supervisors,
+// who see them. Hiding them in the page alone would not do: a filter on status or reviewer, and the total it counts,
+// would still tell the verdict and who gave it.
+func blindTo(who Identity) string {
+	if who.Role.Can(review.RoleSupervisor) {
+		return ""
+	}
+	return who.User
 }
 
 func (s *Service) handleMeta(w http.ResponseWriter, r *http.Request) error {
@@ -417,6 +427,7 @@ func (s *Service) handleItems(w http.ResponseWriter, r *http.Request) error {
 	f := review.ItemFilter{
 		Criterion: q.Get("criterion"), Rule: q.Get("rule"), Batch: q.Get("batch"), Reviewer: q.Get("reviewer"),
 		Query: q.Get("q"), Changed: q.Get("changed") == "true" || q.Get("changed") == "1", Sort: review.Sort(q.Get("sort")),
+		BlindTo: blindTo(identity(r)),
 	}
 	for _, st := range q["status"] {
 		for _, x := range strings.Split(st, ",") {

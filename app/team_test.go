@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -218,6 +220,104 @@ func TestSecondReviewIsBlind(t *testing.T) {
 	if rec.Overlap != review.Adjudicated || rec.Status != review.Status(review.Accepted) {
 		t.Fatalf("after adjudication: %+v", rec)
 	}
+}
+
+// TestSecondReviewIsBlindInLists checks that no list filter, total or conflict tells a second reviewer the verdict of
+// the first review or who gave it (issue 10: `GET /api/items?status=accepted` and `?reviewer=rita` used to list the
+// item to ren with rita's decision stripped, which said both), while its first reviewer and supervisors still find it.
+func TestSecondReviewIsBlindInLists(t *testing.T) {
+	svc, srv := teamServer(t)
+	if err := svc.st.PutSetting(context.Background(), "suki", "overlap", 1.0); err != nil {
+		t.Fatal(err)
+	}
+	clients := map[string]*client{}
+	for _, u := range []string{"rita", "ren", "suki"} {
+		clients[u] = &client{t: t, url: srv.URL, http: srv.Client(), bearer: "token-" + u}
+	}
+	var got claimed
+	clients["rita"].do("POST", "/api/queue/next", nil, 200, &got)
+	first := got.Item
+	clients["rita"].do("POST", "/api/items/"+first.ID+"/decision", map[string]any{"verdict": "accepted", "version": first.Version}, 200, nil)
+
+	// get fetches as a user and fails on any sign of rita's review in what ren is sent.
+	get := func(t *testing.T, user, path string, out any) {
+		t.Helper()
+		c := *clients[user]
+		c.t = t
+		var raw json.RawMessage
+		c.do("GET", path, nil, 200, &raw)
+		if user == "ren" && (strings.Contains(string(raw), "rita") || strings.Contains(string(raw), `"accepted"`)) {
+			t.Fatalf("GET %s tells ren about rita's review: %s", path, raw)
+		}
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const items = 8
+	tests := []struct {
+		query string
+		// total is what each user's list counts; listed whether it holds the item
+		total  map[string]int
+		listed map[string]bool
+	}{
+		{"status=accepted", map[string]int{"ren": 0, "rita": 1, "suki": 1}, map[string]bool{"rita": true, "suki": true}},
+		{"status=accepted,edited,rejected", map[string]int{"ren": 0, "rita": 1, "suki": 1}, map[string]bool{"rita": true, "suki": true}},
+		{"reviewer=rita", map[string]int{"ren": 0, "rita": 1, "suki": 1}, map[string]bool{"rita": true, "suki": true}},
+		{"reviewer=rita&sort=id", map[string]int{"ren": 0, "rita": 1, "suki": 1}, map[string]bool{"rita": true, "suki": true}},
+		{"status=accepted&reviewer=rita&q=" + first.Company, map[string]int{"ren": 0, "rita": 1, "suki": 1},
+			map[string]bool{"rita": true, "suki": true}},
+		{"status=pending", map[string]int{"ren": items, "rita": items - 1, "suki": items - 1}, map[string]bool{"ren": true}},
+		{"status=pending&sort=-updated", map[string]int{"ren": items, "rita": items - 1, "suki": items - 1}, map[string]bool{"ren": true}},
+		{"", map[string]int{"ren": items, "rita": items, "suki": items}, map[string]bool{"ren": true, "rita": true, "suki": true}},
+	}
+	for _, tc := range tests {
+		for _, user := range []string{"ren", "rita", "suki"} {
+			t.Run(user+" "+tc.query, func(t *testing.T) {
+				var page struct {
+					Items []review.Record `json:"items"`
+					Total int             `json:"total"`
+				}
+				q, err := url.ParseQuery(tc.query)
+				if err != nil {
+					t.Fatal(err)
+				}
+				get(t, user, "/api/items?"+q.Encode(), &page)
+				listed := false
+				for _, rec := range page.Items {
+					if rec.ID != first.ID {
+						continue
+					}
+					listed = true
+					if user == "ren" && (rec.Status != review.Pending || rec.Decision != nil) {
+						t.Fatalf("ren sees %s as %s with decision %+v; want pending without one", rec.ID, rec.Status, rec.Decision)
+					}
+					if user != "ren" && (rec.Status != review.Status(review.Accepted) || rec.Decision == nil || rec.Decision.Reviewer != "rita") {
+						t.Fatalf("%s sees %s as %s with decision %+v; want rita's acceptance", user, rec.ID, rec.Status, rec.Decision)
+					}
+				}
+				if listed != tc.listed[user] || page.Total != tc.total[user] {
+					t.Fatalf("listed %v with total %d, want %v with total %d", listed, page.Total, tc.listed[user], tc.total[user])
+				}
+			})
+		}
+	}
+	t.Run("ren opens the item", func(t *testing.T) {
+		var v itemView
+		get(t, "ren", "/api/items/"+first.ID, &v)
+		if v.Status != review.Pending || v.Decision != nil {
+			t.Fatalf("ren sees %s with decision %+v", v.Status, v.Decision)
+		}
+	})
+	t.Run("ren decides on the version opened before rita", func(t *testing.T) {
+		var e map[string]string
+		ren := *clients["ren"]
+		ren.t = t
+		ren.do("POST", "/api/items/"+first.ID+"/decision", map[string]any{"verdict": "rejected", "reasons": []string{"vague"},
+			"version": first.Version}, 409, &e)
+		if strings.Contains(e["message"], "rita") || strings.Contains(e["message"], "accepted") {
+			t.Fatalf("the conflict tells ren about rita's review: %s", e["message"])
+		}
+	})
 }
 
 func TestServerWithoutAccountsIsSolo(t *testing.T) {

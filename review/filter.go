@@ -16,6 +16,10 @@ type ItemFilter struct {
 	Sort      Sort     `json:"sort,omitempty"`
 	Limit     int      `json:"limit,omitempty"`
 	Offset    int      `json:"offset,omitempty"`
+	// BlindTo is the reviewer the list is for when they must not learn other reviewers' first reviews ("" for
+	// supervisors). An item waiting for a blind second review whose first review is someone else's matches as the
+	// reviewer sees it: pending, decided by nobody, not changed since a decision. The server sets it, never a client.
+	BlindTo string `json:"-"`
 }
 
 // Sort orders a list of items.

@@ -129,7 +129,7 @@ func (s *Store) SaveDecision(ctx context.Context, d review.Decision, version int
 		}
 		if st.version != version {
 			return review.Errorf(review.Conflict, "item %s changed since you opened it (%s); reload it to see the current state",
-				d.ItemID, s.describeChange(ctx, tx, st))
+				d.ItemID, s.describeChange(ctx, tx, st, d.Reviewer))
 		}
 		if who, held := st.heldByOther(d.Reviewer, now); held {
 			return review.Errorf(review.Conflict, "item %s is being reviewed by %s; take the next item instead", d.ItemID, who)
@@ -250,13 +250,18 @@ func moveOverlap(ctx context.Context, tx txer, st itemState, d review.Decision, 
 	return status, decision, nil
 }
 
-// describeChange says, for a conflict message, what happened to an item since a reviewer opened it.
-func (s *Store) describeChange(ctx context.Context, tx txer, st itemState) string {
+// describeChange says, for a conflict message to the reviewer named, what happened to an item since they opened it.
+// A first review that waits for the reviewer's blind second one is not theirs to see: the message says only that it
+// is in.
+func (s *Store) describeChange(ctx context.Context, tx txer, st itemState, to string) string {
 	if st.decision.Valid {
 		var reviewer, verdict string
 		var ended int64
 		if err := tx.QueryRowContext(ctx, `SELECT reviewer, verdict, ended_at FROM decisions WHERE id = ?`, st.decision.Int64).
 			Scan(&reviewer, &verdict, &ended); err == nil {
+			if st.overlap == review.AwaitingSecond && reviewer != to {
+				return "another reviewer's first review is in, and the item now waits for a second, blind review"
+			}
 			return fmt.Sprintf("%s marked it %s at %s", reviewer, verdict, fromMillis(ended).Format(time.RFC3339))
 		}
 	}
@@ -293,7 +298,7 @@ func (s *Store) Undo(ctx context.Context, reviewer string, lease time.Duration) 
 			return err
 		}
 		if latest != id {
-			return review.Errorf(review.Conflict, "cannot undo your decision on %s: %s", d.ItemID, s.describeChange(ctx, tx, st))
+			return review.Errorf(review.Conflict, "cannot undo your decision on %s: %s", d.ItemID, s.describeChange(ctx, tx, st, reviewer))
 		}
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE decisions SET undone_at = ? WHERE id = ?`, millis(now), id); err != nil {

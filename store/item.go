@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"reviewdesk/review"
@@ -100,7 +101,16 @@ func (s *Store) Items(ctx context.Context, f review.ItemFilter) (review.Page, er
 	if err := f.Normalize(); err != nil {
 		return review.Page{}, err
 	}
-	q := listQuery(f)
+	var blindPending bool
+	if f.BlindTo != "" && slices.Contains(f.Status, review.Pending) {
+		// Matching hidden items as pending costs the status index (the list then walks its sort order), so it is
+		// done only when the reviewer has such items; without, excluding them from the status filter is the same.
+		if err := s.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE `+hiddenFrom+`)`, f.BlindTo).
+			Scan(&blindPending); err != nil {
+			return review.Page{}, fmt.Errorf("list items: %w", err)
+		}
+	}
+	q := listQuery(f, blindPending)
 	page := review.Page{Items: []review.Record{}, Limit: f.Limit, Offset: f.Offset}
 	limit, offset := f.Limit, f.Offset
 	if q.paged {
@@ -164,11 +174,22 @@ func onlySearch(f review.ItemFilter) bool {
 		(f.Sort == review.SortScoreDesc || f.Sort == review.SortImported)
 }
 
+// hiddenFrom is true for an item waiting for its blind second review (overlap 1, review.AwaitingSecond) whose first
+// review is not by the reviewer bound to its one parameter. That reviewer must not learn the first verdict nor who
+// gave it, so to them the item is pending and undecided, in what a filter matches as in what the list shows; the
+// items_second_review index keeps these items few and quick to find.
+const hiddenFrom = `(items.overlap = 1 AND NOT EXISTS (SELECT 1 FROM decisions d1
+	WHERE d1.id = items.decision AND d1.reviewer = ?))`
+
 // listQuery builds the list's SQL. The table a query is driven from decides which index orders the page: with the
 // default order (best judge score first), a hint-rule or criterion filter drives from its own table, whose key
 // carries the score; a reviewer filter drives from that reviewer's decisions, newest first; a text search from the
 // search index, in import order. Other filters are checked on the rows the driving index yields.
-func listQuery(f review.ItemFilter) query {
+//
+// With f.BlindTo set, items hidden from that reviewer match neither a status filter (pending aside), nor a reviewer
+// filter (other than their own name), nor the changed flag. blindPending says that the reviewer has such items and
+// the status filter asks for pending: they then match it, as they would undecided.
+func listQuery(f review.ItemFilter, blindPending bool) query {
 	var q query
 	var conds []string
 	add := func(c string, args ...any) {
@@ -269,13 +290,23 @@ func listQuery(f review.ItemFilter) query {
 	if f.Reviewer != "" && !strings.HasPrefix(q.from, "decisions") {
 		add("items.decision IN (SELECT id FROM decisions WHERE reviewer = ?)", f.Reviewer)
 	}
+	if f.Reviewer != "" && f.BlindTo != "" && f.Reviewer != f.BlindTo {
+		add("items.overlap != 1") // their decision on an item waiting for a second review is a hidden first review
+	}
 	if len(f.Status) > 0 {
 		marks := strings.TrimSuffix(strings.Repeat("?,", len(f.Status)), ",")
 		args := make([]any, len(f.Status))
 		for i, st := range f.Status {
 			args[i] = string(st)
 		}
-		add("items.status IN ("+marks+")", args...)
+		switch {
+		case f.BlindTo == "":
+			add("items.status IN ("+marks+")", args...)
+		case blindPending:
+			add("(items.status IN ("+marks+") OR "+hiddenFrom+")", append(args, f.BlindTo)...)
+		default:
+			add("items.status IN ("+marks+") AND NOT "+hiddenFrom, append(args, f.BlindTo)...)
+		}
 	}
 	if f.MinScore != nil {
 		add("items.score >= ?", *f.MinScore)
@@ -295,6 +326,9 @@ func listQuery(f review.ItemFilter) query {
 	}
 	if f.Changed {
 		add("items.changed = 1")
+		if f.BlindTo != "" {
+			add("NOT "+hiddenFrom, f.BlindTo)
+		}
 	}
 	if len(conds) > 0 {
 		q.where = " WHERE " + strings.Join(conds, " AND ")
