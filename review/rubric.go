@@ -1,6 +1,7 @@
 package review
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -31,10 +32,17 @@ const AutoReviewer = "auto"
 // ParseRubric reads a rubric config file:
 //
 //	{"max_score": 10, "discard_below": 5, "criteria": [{"name": "business", "max": 4}, ...]}
+//
+// A key it does not know is an error: a misspelt "discard_below" would otherwise mean no threshold at all.
 func ParseRubric(data []byte) (Rubric, error) {
 	var r Rubric
-	if err := json.Unmarshal(data, &r); err != nil {
-		return Rubric{}, fmt.Errorf("parse rubric: %w", err)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		return Rubric{}, fmt.Errorf("parse rubric: %w (the keys are max_score, discard_below and criteria, each with name, max and description)", err)
+	}
+	if end := dec.InputOffset(); dec.More() {
+		return Rubric{}, fmt.Errorf("parse rubric: more after the rubric's closing brace at byte %d: one JSON object only", end)
 	}
 	r.Configured = true
 	return r, r.Validate()
@@ -46,7 +54,6 @@ func (r Rubric) Validate() error {
 		return &FieldError{"max_score", "must be zero (unknown) or positive"}
 	}
 	seen := map[string]bool{}
-	sum := 0.0
 	for i, c := range r.Criteria {
 		if c.Name == "" {
 			return &FieldError{fmt.Sprintf("criteria[%d].name", i), "empty"}
@@ -58,7 +65,6 @@ func (r Rubric) Validate() error {
 		if math.IsNaN(c.Max) || c.Max <= 0 {
 			return &FieldError{fmt.Sprintf("criteria[%d].max", i), "must be positive"}
 		}
-		sum += c.Max
 	}
 	if r.DiscardBelow != nil {
 		t := *r.DiscardBelow

@@ -103,7 +103,10 @@ func TestParseRubric(t *testing.T) {
 		part       string
 	}{
 		{"not JSON", `max_score: 10`, "", "parse rubric: invalid character"},
-		{"truncated", `{"max_score": 10, "criteria": [`, "", "parse rubric: unexpected end of JSON input"},
+		{"truncated", `{"max_score": 10, "criteria": [`, "", "parse rubric: unexpected EOF"},
+		{"a misspelt key", `{"max_score": 10, "discard_bellow": 5}`, "", `parse rubric: json: unknown field "discard_bellow"`},
+		{"a misspelt criterion key", `{"criteria": [{"name": "business", "maximum": 4}]}`, "", `unknown field "maximum"`},
+		{"two objects", `{"max_score": 10} {"max_score": 5}`, "", "more after the rubric's closing brace at byte 17"},
 		{"a list, not an object", `[{"name": "business", "max": 4}]`, "", "parse rubric: json: cannot unmarshal array"},
 		{"max_score as text", `{"max_score": "10"}`, "", "max_score"},
 		{"a criterion's max as text", `{"criteria": [{"name": "business", "max": "4"}]}`, "", "criteria.max"},
