@@ -64,6 +64,21 @@ func fingerprint(t *testing.T, db string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// atBoundary reports whether at occurs in msg where a part of an error message starts: at its beginning or after
+// ": ", so that "a.csv:1: " does not match inside "data.csv:1: " or "a.csv:12: ".
+func atBoundary(msg, at string) bool {
+	for i := 0; ; {
+		j := strings.Index(msg[i:], at)
+		if j < 0 {
+			return false
+		}
+		if k := i + j; k == 0 || strings.HasSuffix(msg[:k], ": ") {
+			return true
+		}
+		i += j + 1
+	}
+}
+
 // TestBadInput imports every file of testdata/bad into a database that already holds items, and checks that each
 // fails with a message naming the file, the position and the field, exits non-zero, and changes nothing.
 func TestBadInput(t *testing.T) {
@@ -104,14 +119,20 @@ func TestBadInput(t *testing.T) {
 
 	type spec struct {
 		Args []string `json:"args"`
+		// At is the exact position and field part of the message ("file:line: field: "), paths relative to the
+		// file's directory; Want the other texts it must contain.
+		At   string   `json:"at"`
 		Want []string `json:"want"`
 	}
-	cases := map[string]spec{huge: {Want: []string{"huge-field.jsonl:1", "summary: longer than 8 MB"}}}
+	cases := map[string]spec{huge: {At: "huge-field.jsonl:1: summary: ", Want: []string{"longer than 8 MB"}}}
 	for _, n := range names {
 		var s spec
-		if err := json.Unmarshal(expect[n], &s); err != nil || len(s.Want) == 0 {
-			t.Errorf("testdata/bad/%s has no entry in expect.json", n)
+		if err := json.Unmarshal(expect[n], &s); err != nil || len(s.Want) == 0 || s.At == "" {
+			t.Errorf("testdata/bad/%s has no entry with at and want in expect.json", n)
 			continue
+		}
+		if !strings.Contains(s.At, n) {
+			t.Errorf("expect.json: at %q of %s does not name the file", s.At, n)
 		}
 		cases[filepath.Join("testdata/bad", n)] = s
 	}
@@ -121,9 +142,13 @@ func TestBadInput(t *testing.T) {
 			if err == nil || code == 0 {
 				t.Fatalf("import of %s succeeded (exit %d)", path, code)
 			}
+			msg := strings.ReplaceAll(err.Error(), filepath.Dir(path)+string(filepath.Separator), "")
+			if !atBoundary(msg, s.At) {
+				t.Errorf("error %q does not contain %q at the start of a part (after \": \")", msg, s.At)
+			}
 			for _, w := range s.Want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not contain %q", msg, w)
 				}
 			}
 			if after := fingerprint(t, db); after != before {

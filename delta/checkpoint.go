@@ -18,7 +18,7 @@ import (
 // readCheckpoint applies the actions of one checkpoint of a version: a classic or UUID-named file (V1 or V2
 // spec, with sidecars), or a complete multi-part checkpoint. Several may exist for one version; they hold the
 // same state, so the first readable kind is used.
-func readCheckpoint(ctx context.Context, dir string, candidates []checkpointFile, st *state) error {
+func readCheckpoint(ctx context.Context, dir string, version int64, candidates []checkpointFile, st *state) error {
 	best := candidates[0]
 	for _, c := range candidates {
 		if c.kind == "classic" {
@@ -39,6 +39,7 @@ func readCheckpoint(ctx context.Context, dir string, candidates []checkpointFile
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		st.at = Origin{Version: version, File: p}
 		var err error
 		if strings.HasSuffix(p, ".json") {
 			err = readJSONActions(p, apply)
@@ -64,6 +65,9 @@ func readSidecar(ctx context.Context, dir string, sc *Sidecar, st *state) error 
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(dir, LogDir, "_sidecars", filepath.FromSlash(name))
 	}
+	checkpoint := st.at
+	st.at = Origin{Version: checkpoint.Version, File: p}
+	defer func() { st.at = checkpoint }()
 	return readParquetActions(p, func(a *Action) error {
 		if a.Add == nil && a.Remove == nil {
 			return nil // sidecars hold only file actions; anything else is not ours to apply

@@ -23,7 +23,10 @@ func readableFeature(name string) bool {
 // UnsupportedFeatureError says which reader features of a table this package cannot honour.
 type UnsupportedFeatureError struct {
 	Features []string // sorted
-	Reason   string
+	// Field is the action field that asks for the features: protocol.minReaderVersion, protocol.readerFeatures,
+	// metaData.configuration or add.deletionVector.
+	Field  string
+	Reason string
 }
 
 func (e *UnsupportedFeatureError) Error() string {
@@ -38,6 +41,7 @@ func CheckReadable(p Protocol, configuration map[string]string) error {
 	if p.MinReaderVersion > MaxReaderVersion {
 		return &UnsupportedFeatureError{
 			Features: []string{fmt.Sprintf("minReaderVersion=%d", p.MinReaderVersion)},
+			Field:    "protocol.minReaderVersion",
 			Reason:   fmt.Sprintf("reader versions up to %d are supported", MaxReaderVersion),
 		}
 	}
@@ -54,13 +58,13 @@ func CheckReadable(p Protocol, configuration map[string]string) error {
 		}
 		if len(unknown) > 0 {
 			sort.Strings(unknown)
-			return &UnsupportedFeatureError{Features: unknown, Reason: "rewrite the table without it (for " +
+			return &UnsupportedFeatureError{Features: unknown, Field: "protocol.readerFeatures", Reason: "rewrite the table without it (for " +
 				"deletion vectors: REORG TABLE ... APPLY (PURGE) and drop the feature) or export it to Parquet"}
 		}
 	}
 	if columnMapping {
 		if mode := configuration["delta.columnMapping.mode"]; mode != "" && mode != "none" {
-			return &UnsupportedFeatureError{Features: []string{"columnMapping"},
+			return &UnsupportedFeatureError{Features: []string{"columnMapping"}, Field: "metaData.configuration",
 				Reason: fmt.Sprintf("delta.columnMapping.mode is %q; only mode none can be read", mode)}
 		}
 	}

@@ -45,6 +45,37 @@ type Snapshot struct {
 	CommitInfo map[string]any
 	// CheckpointVersion is the checkpoint the replay started from, -1 when it replayed commits from version 0.
 	CheckpointVersion int64
+	// ProtocolOrigin and MetadataOrigin say which log line set the protocol and the metadata; FileOrigins, parallel
+	// to Files, which added each file. They let an error point at the line to look at.
+	ProtocolOrigin, MetadataOrigin Origin
+	FileOrigins                    []Origin
+}
+
+// Origin is where an action was read: a commit file and the action's 1-based line, or a checkpoint (or its
+// sidecar) file with Line 0. Version is the version of the commit or checkpoint.
+type Origin struct {
+	Version int64
+	File    string
+	Line    int
+}
+
+// Checkpoint reports whether the action was read from a checkpoint rather than a commit.
+func (o Origin) Checkpoint() bool { return o.Line == 0 }
+
+// String gives the position as FILE:LINE for a commit, FILE for a checkpoint, "" when unknown.
+func (o Origin) String() string {
+	if o.File == "" || o.Line == 0 {
+		return o.File
+	}
+	return o.File + ":" + strconv.Itoa(o.Line)
+}
+
+// FileOrigin returns where Files[i] was added, the zero Origin when the snapshot was not read from a log.
+func (s *Snapshot) FileOrigin(i int) Origin {
+	if i < 0 || i >= len(s.FileOrigins) {
+		return Origin{}
+	}
+	return s.FileOrigins[i]
 }
 
 // logListing is what the _delta_log directory holds, by version.
@@ -170,6 +201,11 @@ type state struct {
 	tombstones map[string]Remove
 	txns       map[string]int64
 	domains    map[string]DomainMetadata
+	// at is where the action being applied was read; the origins record it for the protocol, the metadata and
+	// each live file.
+	at                             Origin
+	protocolOrigin, metadataOrigin Origin
+	fileOrigins                    map[string]Origin
 }
 
 func fileKey(path string, dv *DeletionVector) (string, error) {
@@ -189,17 +225,21 @@ func (s *state) apply(a *Action) error {
 		}
 		delete(s.tombstones, k)
 		s.files[k] = *a.Add
+		s.fileOrigins[k] = s.at
 	case a.Remove != nil:
 		k, err := fileKey(a.Remove.Path, a.Remove.DeletionVector)
 		if err != nil {
 			return err
 		}
 		delete(s.files, k)
+		delete(s.fileOrigins, k)
 		s.tombstones[k] = *a.Remove
 	case a.MetaData != nil:
 		s.metadata = a.MetaData
+		s.metadataOrigin = s.at
 	case a.Protocol != nil:
 		s.protocol = a.Protocol
+		s.protocolOrigin = s.at
 	case a.Txn != nil:
 		s.txns[a.Txn.AppID] = a.Txn.Version
 	case a.DomainMetadata != nil:
@@ -225,7 +265,7 @@ func readSnapshot(ctx context.Context, dir string, version int64) (*Snapshot, er
 		return nil, fmt.Errorf("read delta snapshot %s: version %d does not exist; the newest is %d", dir, target, l.maxVersion)
 	}
 	st := &state{files: map[string]Add{}, tombstones: map[string]Remove{}, txns: map[string]int64{},
-		domains: map[string]DomainMetadata{}}
+		domains: map[string]DomainMetadata{}, fileOrigins: map[string]Origin{}}
 
 	cpVersion := int64(-1)
 	for v, cps := range l.checkpoints {
@@ -234,7 +274,7 @@ func readSnapshot(ctx context.Context, dir string, version int64) (*Snapshot, er
 		}
 	}
 	if cpVersion >= 0 {
-		if err := readCheckpoint(ctx, dir, l.checkpoints[cpVersion], st); err != nil {
+		if err := readCheckpoint(ctx, dir, cpVersion, l.checkpoints[cpVersion], st); err != nil {
 			return nil, err
 		}
 	}
@@ -250,7 +290,7 @@ func readSnapshot(ctx context.Context, dir string, version int64) (*Snapshot, er
 			}
 			return nil, fmt.Errorf("read delta snapshot %s: commit %d is missing from %s (the log has a gap)", dir, v, LogDir)
 		}
-		commitInfo, err := readCommitFile(path, st)
+		commitInfo, err := readCommitFile(path, v, st)
 		if err != nil {
 			return nil, err
 		}
@@ -266,6 +306,7 @@ func readSnapshot(ctx context.Context, dir string, version int64) (*Snapshot, er
 	}
 	snap.Protocol = *st.protocol
 	snap.Metadata = *st.metadata
+	snap.ProtocolOrigin, snap.MetadataOrigin = st.protocolOrigin, st.metadataOrigin
 	schema, err := ParseSchema(st.metadata.SchemaString)
 	if err != nil {
 		return nil, fmt.Errorf("read delta snapshot %s at version %d: %w", dir, target, err)
@@ -279,8 +320,10 @@ func readSnapshot(ctx context.Context, dir string, version int64) (*Snapshot, er
 	}
 	sort.Strings(keys)
 	snap.Files = make([]Add, len(keys))
+	snap.FileOrigins = make([]Origin, len(keys))
 	for i, k := range keys {
 		snap.Files[i] = st.files[k]
+		snap.FileOrigins[i] = st.fileOrigins[k]
 	}
 	keys = keys[:0]
 	for k := range st.tombstones {
@@ -294,8 +337,8 @@ func readSnapshot(ctx context.Context, dir string, version int64) (*Snapshot, er
 	return snap, nil
 }
 
-// readCommitFile applies the actions of one commit (or JSON checkpoint) and returns its commitInfo.
-func readCommitFile(path string, st *state) (map[string]any, error) {
+// readCommitFile applies the actions of the commit of a version and returns its commitInfo.
+func readCommitFile(path string, version int64, st *state) (map[string]any, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read delta commit: %w", err)
@@ -306,6 +349,7 @@ func readCommitFile(path string, st *state) (map[string]any, error) {
 		if a.CommitInfo != nil {
 			commitInfo = a.CommitInfo
 		}
+		st.at = Origin{Version: version, File: path, Line: line}
 		if err := st.apply(a); err != nil {
 			return fmt.Errorf("%s:%d: %w", path, line, err)
 		}
@@ -399,17 +443,43 @@ func (s *Snapshot) FilePath(a Add) (string, error) {
 // CheckReadable is CheckReadable for the snapshot's protocol and configuration, plus a check that no live file
 // carries a deletion vector (a table can hold them only with the deletionVectors feature, which CheckReadable
 // refuses, but a log that breaks that rule must not be read as if the deleted rows were there).
+//
+// The error names the log line that asks for the feature and its field, where the snapshot knows them.
 func (s *Snapshot) CheckReadable() error {
 	if err := CheckReadable(s.Protocol, s.Metadata.Configuration); err != nil {
-		return fmt.Errorf("read delta table %s: %w", s.Dir, err)
+		at := s.ProtocolOrigin
+		var ufe *UnsupportedFeatureError
+		if errors.As(err, &ufe) && strings.HasPrefix(ufe.Field, "metaData.") {
+			at = s.MetadataOrigin
+		}
+		return fmt.Errorf("read delta table %s at version %d: %w", s.Dir, s.Version, atOrigin(at, err))
 	}
-	for _, f := range s.Files {
+	for i, f := range s.Files {
 		if f.DeletionVector != nil {
-			return fmt.Errorf("read delta table %s: %w", s.Dir, &UnsupportedFeatureError{
-				Features: []string{"deletionVectors"}, Reason: "file " + f.Path + " has a deletion vector"})
+			return fmt.Errorf("read delta table %s at version %d: %w", s.Dir, s.Version, atOrigin(s.FileOrigin(i),
+				&UnsupportedFeatureError{Features: []string{"deletionVectors"}, Field: "add.deletionVector",
+					Reason: "file " + f.Path + " has a deletion vector"}))
 		}
 	}
 	return nil
+}
+
+// atOrigin prefixes an *UnsupportedFeatureError with the log position and the field that set the feature.
+func atOrigin(o Origin, err error) error {
+	var ufe *UnsupportedFeatureError
+	field := ""
+	if errors.As(err, &ufe) {
+		field = ufe.Field
+	}
+	switch {
+	case o.File != "" && field != "":
+		return fmt.Errorf("%s: %s: %w", o, field, err)
+	case o.File != "":
+		return fmt.Errorf("%s: %w", o, err)
+	case field != "":
+		return fmt.Errorf("%s: %w", field, err)
+	}
+	return err
 }
 
 // NumRecords returns the numRecords statistic of an add action, or -1 when its stats do not carry one.

@@ -321,3 +321,60 @@ func TestCheckReadable(t *testing.T) {
 		})
 	}
 }
+
+// TestSnapshotOrigins checks that a snapshot knows which log line set its protocol, its metadata and each live
+// file, and that a file read from a checkpoint points at the checkpoint.
+func TestSnapshotOrigins(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	add := func(p string) Action { return Action{Add: &Add{Path: p, Size: 1, DataChange: true}} }
+	if err := WriteCommit(ctx, dir, 0, []Action{
+		{Protocol: &Protocol{MinReaderVersion: 1, MinWriterVersion: 2}},
+		{MetaData: &Metadata{ID: "t", SchemaString: `{"type":"struct","fields":[]}`}},
+		add("a.parquet"), add("b.parquet"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCommit(ctx, dir, 1, []Action{{Remove: &Remove{Path: "a.parquet", DataChange: true}}, add("c.parquet")}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ReadSnapshot(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c0, c1 := CommitPath(dir, 0), CommitPath(dir, 1)
+	if want := (Origin{Version: 0, File: c0, Line: 1}); s.ProtocolOrigin != want {
+		t.Errorf("protocol origin = %+v, want %+v", s.ProtocolOrigin, want)
+	}
+	if want := (Origin{Version: 0, File: c0, Line: 2}); s.MetadataOrigin != want {
+		t.Errorf("metadata origin = %+v, want %+v", s.MetadataOrigin, want)
+	}
+	want := []Origin{{Version: 0, File: c0, Line: 4}, {Version: 1, File: c1, Line: 2}}
+	if got := filePaths(s.Files); !reflect.DeepEqual(got, []string{"b.parquet", "c.parquet"}) || !reflect.DeepEqual(s.FileOrigins, want) {
+		t.Errorf("files %v from %+v, want [b.parquet c.parquet] from %+v", got, s.FileOrigins, want)
+	}
+	if got := s.FileOrigin(1).String(); got != c1+":2" {
+		t.Errorf("FileOrigin(1) = %q", got)
+	}
+
+	if err := WriteCheckpoint(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCommit(ctx, dir, 2, []Action{add("d.parquet")}); err != nil {
+		t.Fatal(err)
+	}
+	s, err = ReadSnapshot(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(dir, LogDir, "00000000000000000001.checkpoint.parquet")
+	if o := s.FileOrigin(0); o != (Origin{Version: 1, File: cp}) || !o.Checkpoint() || o.String() != cp {
+		t.Errorf("origin of %s = %+v, want checkpoint 1", s.Files[0].Path, o)
+	}
+	if o := s.FileOrigin(2); o != (Origin{Version: 2, File: CommitPath(dir, 2), Line: 1}) {
+		t.Errorf("origin of %s = %+v, want commit 2 line 1", s.Files[2].Path, o)
+	}
+	if s.ProtocolOrigin.File != cp {
+		t.Errorf("protocol origin = %+v, want the checkpoint", s.ProtocolOrigin)
+	}
+}

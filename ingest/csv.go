@@ -94,6 +94,9 @@ func newCSVReader(f *os.File, path, encoding string, m *mapping) (*csvReader, er
 	if err != nil {
 		return nil, fmt.Errorf("open %s: reading the header row: %w", path, err)
 	}
+	// The header's position, for errors about it: its line, after any blank lines before it.
+	headerLine, _ := cr.FieldPos(0)
+	where := path + ":" + strconv.Itoa(headerLine)
 	names := make([]string, len(header))
 	for i, h := range header {
 		h = strings.TrimSpace(h)
@@ -105,14 +108,15 @@ func newCSVReader(f *os.File, path, encoding string, m *mapping) (*csvReader, er
 	seen := map[string]int{}
 	for i, n := range names {
 		if j, dup := seen[n]; dup {
-			return nil, fmt.Errorf("open %s: column %q appears twice in the header (columns %d and %d); rename one so that it is clear which to read", path, n, j+1, i+1)
+			return nil, fmt.Errorf("open %s: %s: %s: column %q appears twice in the header (columns %d and %d); rename one so that it is clear which to read",
+				path, where, n, n, j+1, i+1)
 		}
 		seen[n] = i
 	}
 	cr.FieldsPerRecord = len(names)
-	targets, err := m.plan(path, names)
+	targets, err := m.plan(where, names)
 	if err != nil {
-		return nil, fmt.Errorf("open %w", err)
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return &csvReader{f: f, path: path, counter: counter, cr: cr, targets: targets, names: names, total: info.Size()}, nil
 }
@@ -171,13 +175,14 @@ func (r *csvReader) Next() (review.Item, Position, error) {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				pos := Position{File: r.path, Line: int64(pe.StartLine)}
-				problem := pe.Err.Error()
-				if errors.Is(pe.Err, csv.ErrFieldCount) {
-					problem = fmt.Sprintf("has %d fields, the header has %d", len(rec), len(r.names))
-				} else if errors.Is(pe.Err, csv.ErrBareQuote) || errors.Is(pe.Err, csv.ErrQuote) {
-					problem += fmt.Sprintf(" (line %d, column %d); quote fields with \"...\" and double quotes inside them", pe.Line, pe.Column)
+				// The field at fault: for a quote error the one encoding/csv stopped in (it returns those before it);
+				// for a short row the first missing one, for a long row the first extra one.
+				at := min(len(rec), len(r.names))
+				if !errors.Is(pe.Err, csv.ErrFieldCount) {
+					at = len(rec)
 				}
-				return review.Item{}, pos, &RecordError{Pos: pos, Problem: problem, Raw: csvLine(rec)}
+				return review.Item{}, pos, &RecordError{Pos: pos, Field: r.label(at), Problem: r.parseProblem(pe, len(rec)),
+					Raw: csvLine(rec)}
 			}
 			return review.Item{}, Position{File: r.path}, fmt.Errorf("read %s: %w", r.path, err)
 		}
@@ -207,6 +212,41 @@ func (r *csvReader) Next() (review.Item, Position, error) {
 		}
 		return it, pos, err
 	}
+}
+
+// label names the i-th (0-based) field of a row for an error: its canonical field when the column feeds one, else
+// the column's name, or "column N" past the header's end.
+func (r *csvReader) label(i int) string {
+	if i >= len(r.names) {
+		return "column " + strconv.Itoa(i+1)
+	}
+	t := r.targets[i]
+	if t.field == fCriterion || (t.field >= 0 && t.field < numFields) {
+		return t.label()
+	}
+	return r.names[i]
+}
+
+// parseProblem explains a CSV syntax error. n is the number of fields the row had before it: for a wrong field
+// count the row's length, for a quote error the index of the field with the bad quote (encoding/csv returns the
+// fields before it).
+func (r *csvReader) parseProblem(pe *csv.ParseError, n int) string {
+	switch {
+	case errors.Is(pe.Err, csv.ErrFieldCount) && n < len(r.names):
+		return fmt.Sprintf("missing: the row has %d fields, the header has %d, so it ends before column %d (%s); "+
+			"add the missing values (an empty value is an empty field between commas), or find the comma that went missing",
+			n, len(r.names), n+1, r.names[n])
+	case errors.Is(pe.Err, csv.ErrFieldCount):
+		return fmt.Sprintf("the row has %d fields, the header has %d; quote a value that contains a comma (\"a,b\"), "+
+			"or remove the extra fields", n, len(r.names))
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return fmt.Sprintf("%v: field %d of the row has no proper closing quote (reading stopped at line %d, column %d); "+
+			"end the quoted value with \", and write a \" inside it as \"\"", pe.Err, n+1, pe.Line, pe.Column)
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return fmt.Sprintf("%v (line %d, column %d); quote the value (\"...\") and write a \" inside it as \"\"",
+			pe.Err, pe.Line, pe.Column)
+	}
+	return fmt.Sprintf("%v (line %d, column %d)", pe.Err, pe.Line, pe.Column)
 }
 
 func (r *csvReader) Progress() (int64, int64) { return r.counter.n, r.total }

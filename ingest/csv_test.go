@@ -97,7 +97,8 @@ func TestCSVHeaderErrors(t *testing.T) {
 		{"missing summary", "id,text,score\n1,x,1\n", Options{}, "no column for required field summary (looked for summary, generated_summary"},
 		{"missing summary hint", "id,text,score\n1,x,1\n", Options{}, "--map summary=COLUMN"},
 		{"mapped column absent", "id,summary,score\n", Options{Map: map[string]string{"summary": "gen"}}, "mapped column gen (mapped to summary) not found"},
-		{"two aliases", "corp_no,corporate_number,summary,score\n", Options{}, "columns corp_no and corporate_number could each be id"},
+		{"two aliases", "corp_no,corporate_number,summary,score\n", Options{}, "in.csv:1: id: columns corp_no and corporate_number could each be id"},
+		{"duplicate column", "\nid,summary,Summary ,summary,score\n", Options{}, `in.csv:2: summary: column "summary" appears twice in the header (columns 2 and 4)`},
 		{"empty file", "", Options{}, "needs a header row"},
 	}
 	for _, tt := range tests {
@@ -117,15 +118,24 @@ func TestCSVRecordErrors(t *testing.T) {
 		"2,too,many,fields\n" +
 		"3,bare\"quote,1\n" +
 		"4,ok,1\n" +
-		"5,\"unterminated,1\n6,x,1\n"
+		"5,x\n" +
+		"6,\"unterminated,1\n7,x,1\n"
 	res := openAll(t, writeFile(t, "in.csv", content), Options{})
-	if len(res) != 5 {
+	if len(res) != 6 {
 		t.Fatalf("%d results: %v", len(res), errsOf(res))
 	}
 	checks := []struct {
-		line int64
-		prob string
-	}{{2, ""}, {3, "has 4 fields, the header has 3"}, {4, "bare \" in non-quoted-field"}, {5, ""}, {6, "extraneous or missing \" in quoted-field"}}
+		line  int64
+		field string
+		prob  string
+	}{
+		{2, "", ""},
+		{3, "column 4", "the row has 4 fields, the header has 3"},
+		{4, "summary", "bare \" in non-quoted-field (line 4, column 7)"},
+		{5, "", ""},
+		{6, "score", "missing: the row has 2 fields, the header has 3, so it ends before column 3 (score)"},
+		{7, "summary", "extraneous or missing \" in quoted-field: field 2 of the row has no proper closing quote (reading stopped at line 8"},
+	}
 	for i, c := range checks {
 		r := res[i]
 		if c.prob == "" {
@@ -135,8 +145,8 @@ func TestCSVRecordErrors(t *testing.T) {
 			continue
 		}
 		var re *RecordError
-		if !errors.As(r.err, &re) || re.Pos.Line != c.line || !strings.Contains(re.Problem, c.prob) {
-			t.Errorf("result %d = %v, want line %d %q", i, r.err, c.line, c.prob)
+		if !errors.As(r.err, &re) || re.Pos.Line != c.line || re.Field != c.field || !strings.Contains(re.Problem, c.prob) {
+			t.Errorf("result %d = %v, want line %d, field %q, %q", i, r.err, c.line, c.field, c.prob)
 		}
 	}
 }

@@ -44,9 +44,14 @@ func openDelta(dir string, m *mapping) (*deltaReader, error) {
 	for i, f := range snap.Schema.Fields {
 		names[i] = f.Name
 	}
-	plan, err := m.plan(dir, names)
+	// The schema's position is the metaData action that set it.
+	where := snap.MetadataOrigin.String()
+	if where == "" {
+		where = dir
+	}
+	plan, err := m.plan(where, names)
 	if err != nil {
-		return nil, fmt.Errorf("open %w", err)
+		return nil, fmt.Errorf("open %s at version %d: %w", dir, snap.Version, err)
 	}
 	r := &deltaReader{dir: dir, snap: snap, targets: make(map[string]target, len(names)), partCols: map[string]bool{}}
 	for i, n := range names {
@@ -56,17 +61,19 @@ func openDelta(dir string, m *mapping) (*deltaReader, error) {
 		r.partCols[c] = true
 	}
 	// A data file the log names but the disk lacks would fail the import halfway; find out before the first row.
-	for _, a := range snap.Files {
+	for i, a := range snap.Files {
+		at := addedAt(dir, snap.FileOrigin(i))
 		p, err := snap.FilePath(a)
 		if err != nil {
-			return nil, fmt.Errorf("open %s at version %d: %w", dir, snap.Version, err)
+			return nil, fmt.Errorf("open %s at version %d: %s: add.path: %w", dir, snap.Version, at, err)
 		}
 		if _, err := os.Stat(p); err != nil {
 			if errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("open %s at version %d: the log lists data file %s, which does not exist "+
-					"(was the table vacuumed or copied incompletely?)", dir, snap.Version, a.Path)
+				return nil, fmt.Errorf("open %s at version %d: %s: add.path: %s data file %s, which does not exist "+
+					"(was the table vacuumed or copied incompletely?); copy the whole table again, or drop the entry from "+
+					"the log (FSCK REPAIR TABLE in Databricks)", dir, snap.Version, at, adds(snap.FileOrigin(i)), a.Path)
 			}
-			return nil, fmt.Errorf("open %s: %w", dir, err)
+			return nil, fmt.Errorf("open %s: %s: add.path: %w", dir, at, err)
 		}
 		if n := a.NumRecords(); n >= 0 && r.total >= 0 {
 			r.total += n
@@ -78,6 +85,27 @@ func openDelta(dir string, m *mapping) (*deltaReader, error) {
 		r.total = 0
 	}
 	return r, nil
+}
+
+// addedAt is the position of the action that added a file: its commit file and line, its checkpoint, or the table
+// when the log did not say.
+func addedAt(dir string, o delta.Origin) string {
+	if o.File == "" {
+		return dir
+	}
+	return o.String()
+}
+
+// adds says which log entry added a file, as the subject of a sentence: "commit 3 adds", "the checkpoint of
+// version 10 lists".
+func adds(o delta.Origin) string {
+	switch {
+	case o.File == "":
+		return "the log lists"
+	case o.Checkpoint():
+		return fmt.Sprintf("the checkpoint of version %d lists", o.Version)
+	}
+	return fmt.Sprintf("commit %d adds", o.Version)
 }
 
 // resolve reads the table's data columns; partition columns come from the log, and columns a file has beyond the

@@ -235,7 +235,9 @@ func TestDeltaTable(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := Open(dir, Options{})
-		if err == nil || !strings.Contains(err.Error(), "batch=b1/part-0.parquet, which does not exist") {
+		// The add of batch=b1 is line 3 of commit 0, after the protocol and the metaData.
+		if err == nil || !strings.Contains(err.Error(),
+			"00000000000000000000.json:3: add.path: commit 0 adds data file batch=b1/part-0.parquet, which does not exist") {
 			t.Fatalf("error = %v", err)
 		}
 	})
@@ -243,12 +245,16 @@ func TestDeltaTable(t *testing.T) {
 		name   string
 		p      delta.Protocol
 		config map[string]string
-		want   string
+		want   string // the position, the field and the feature
 	}{
-		{"deletion vectors", delta.Protocol{MinReaderVersion: 3, MinWriterVersion: 7, ReaderFeatures: []string{"deletionVectors"}, WriterFeatures: []string{"deletionVectors"}}, nil, "deletionVectors"},
-		{"column mapping by name", delta.Protocol{MinReaderVersion: 2, MinWriterVersion: 5}, map[string]string{"delta.columnMapping.mode": "name"}, "columnMapping"},
-		{"unknown feature", delta.Protocol{MinReaderVersion: 3, MinWriterVersion: 7, ReaderFeatures: []string{"somethingNew"}}, nil, "somethingNew"},
-		{"reader version 4", delta.Protocol{MinReaderVersion: 4, MinWriterVersion: 7}, nil, "minReaderVersion=4"},
+		{"deletion vectors", delta.Protocol{MinReaderVersion: 3, MinWriterVersion: 7, ReaderFeatures: []string{"deletionVectors"}, WriterFeatures: []string{"deletionVectors"}}, nil,
+			".json:1: protocol.readerFeatures: table needs reader feature deletionVectors"},
+		{"column mapping by name", delta.Protocol{MinReaderVersion: 2, MinWriterVersion: 5}, map[string]string{"delta.columnMapping.mode": "name"},
+			".json:2: metaData.configuration: table needs reader feature columnMapping"},
+		{"unknown feature", delta.Protocol{MinReaderVersion: 3, MinWriterVersion: 7, ReaderFeatures: []string{"somethingNew"}}, nil,
+			".json:1: protocol.readerFeatures: table needs reader feature somethingNew"},
+		{"reader version 4", delta.Protocol{MinReaderVersion: 4, MinWriterVersion: 7}, nil,
+			".json:1: protocol.minReaderVersion: table needs reader feature minReaderVersion=4"},
 	}
 	for _, tt := range refused {
 		t.Run("refuses "+tt.name, func(t *testing.T) {
@@ -269,7 +275,7 @@ func TestDeltaTable(t *testing.T) {
 	t.Run("missing required column", func(t *testing.T) {
 		dir := newDeltaTable(t, delta.Protocol{MinReaderVersion: 1, MinWriterVersion: 2}, nil)
 		_, err := Open(dir, Options{Map: map[string]string{"summary": "text"}})
-		if err == nil || !strings.Contains(err.Error(), "mapped column text (mapped to summary) not found") {
+		if err == nil || !strings.Contains(err.Error(), "00000000000000000000.json:2: summary: mapped column text (mapped to summary) not found") {
 			t.Fatalf("error = %v", err)
 		}
 	})

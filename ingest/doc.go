@@ -58,4 +58,10 @@
 // required field; the error names the file and the field and says how to map it. Next returns a *RecordError for
 // one bad record (invalid JSON, a value of the wrong type, a failed review.Item.Validate), after which reading
 // can go on; any other error ends the file.
+//
+// Every error says where: "file:line: field: problem" for a record (the row for Parquet and Delta), the header's
+// line for a CSV header, a byte offset or the footer for a Parquet file's structure, and the log file and line
+// of the action for a Delta table (the add of a missing data file, the protocol that asks for a feature, the
+// metaData whose schema lacks a column). A JSON syntax error names the field whose value it is in, or the one it
+// follows, with the column, the character when that differs, and the offset in the file.
 package ingest

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -23,10 +24,9 @@ const MaxLineLength = 64 << 20
 const maxDepth = 64
 
 const (
-	jsonlBufSize   = 1 << 20
-	maxCachedKeys  = 4096
-	jsonlBOM       = "\xef\xbb\xbf"
-	jsonlArrayHint = "the file is one JSON array, not JSON Lines (one object per line); convert it, e.g. jq -c '.[]'"
+	jsonlBufSize  = 1 << 20
+	maxCachedKeys = 4096
+	jsonlBOM      = "\xef\xbb\xbf"
 )
 
 // jsonlReader decodes JSON Lines with a hand-written scanner: the known flat keys of a record go straight into
@@ -41,8 +41,10 @@ type jsonlReader struct {
 	start, end int
 	eof        bool
 	line       int64
+	lineStart  int64 // the file offset of the current line, for syntax errors
 	done       int64
 	total      int64
+	at         jsonPlace
 
 	b       builder
 	scratch []byte
@@ -89,9 +91,14 @@ func openJSONL(path string, m *mapping) (*jsonlReader, error) {
 		r.start += len(jsonlBOM)
 		r.done += int64(len(jsonlBOM))
 	}
-	if first := bytes.TrimLeft(r.buf[r.start:r.end], " \t\r\n"); len(first) > 0 && first[0] == '[' {
+	head := r.buf[r.start:r.end]
+	if first := bytes.TrimLeft(head, " \t\r\n"); len(first) > 0 && first[0] == '[' {
 		f.Close()
-		return nil, fmt.Errorf("open %s: %s", path, jsonlArrayHint)
+		off := len(head) - len(first)
+		line := 1 + bytes.Count(head[:off], []byte("\n"))
+		col := off - (bytes.LastIndexByte(head[:off], '\n') + 1) + 1
+		return nil, fmt.Errorf("open %s: %s:%d: the file is one JSON array ('[' at column %d), not JSON Lines (one object "+
+			"per line); convert it, e.g. jq -c '.[]' FILE > FILE.jsonl", path, path, line, col)
 	}
 	return r, nil
 }
@@ -127,6 +134,7 @@ func (r *jsonlReader) nextLine() (line []byte, tooLong bool, err error) {
 		if i := bytes.IndexByte(r.buf[r.start+scanned:r.end], '\n'); i >= 0 {
 			end := r.start + scanned + i
 			line = r.buf[r.start:end]
+			r.lineStart = r.done
 			r.done += int64(end + 1 - r.start)
 			r.start = end + 1
 			r.line++
@@ -138,6 +146,7 @@ func (r *jsonlReader) nextLine() (line []byte, tooLong bool, err error) {
 				return nil, false, io.EOF
 			}
 			line = r.buf[r.start:r.end]
+			r.lineStart = r.done
 			r.done += int64(scanned)
 			r.start = r.end
 			r.line++
@@ -229,11 +238,20 @@ type syntaxError struct {
 
 func (e *syntaxError) Error() string { return e.msg }
 
+// jsonPlace is where in a record the parser is, so that a syntax error can name its field: in the value of t, or
+// (after) just past it.
+type jsonPlace struct {
+	t         target
+	in, after bool
+}
+
 func (r *jsonlReader) decode(line []byte) error {
 	r.p = jsonParser{s: line, scratch: r.scratch[:0]}
+	r.at = jsonPlace{}
 	err := r.decodeObject()
 	r.scratch = r.p.scratch
 	if err == nil {
+		r.at = jsonPlace{} // past the closing brace: no field's
 		r.p.ws()
 		if r.p.i < len(r.p.s) {
 			err = r.p.errorf("unexpected data after the record's closing brace")
@@ -242,12 +260,48 @@ func (r *jsonlReader) decode(line []byte) error {
 	if err != nil {
 		var se *syntaxError
 		if errors.As(err, &se) {
-			problem := "invalid JSON at column " + strconv.Itoa(se.off+1) + ": " + se.msg
-			return &RecordError{Pos: r.b.pos, Problem: problem}
+			return r.syntaxRecordError(line, se)
 		}
 		return err
 	}
 	return nil
+}
+
+// syntaxRecordError reports a syntax error at its exact place: the column (a byte count, as encoding/csv counts
+// them, and the character when they differ), the offset in the file, and the field whose value it is in or after;
+// it says what to do, since a syntax error has no value to correct.
+func (r *jsonlReader) syntaxRecordError(line []byte, se *syntaxError) *RecordError {
+	var b strings.Builder
+	b.WriteString("invalid JSON at column ")
+	b.WriteString(strconv.Itoa(se.off + 1))
+	b.WriteString(" (")
+	if ch := utf8.RuneCount(line[:min(se.off, len(line))]) + 1; ch != se.off+1 {
+		b.WriteString("character ")
+		b.WriteString(strconv.Itoa(ch))
+		b.WriteString(", ")
+	}
+	b.WriteString("offset ")
+	b.WriteString(strconv.FormatInt(r.lineStart+int64(se.off), 10))
+	b.WriteString(" in the file)")
+	field := ""
+	switch {
+	case r.at.in:
+		field = r.at.t.label()
+	case r.at.after:
+		b.WriteString(", after the value of ")
+		b.WriteString(r.at.t.label())
+	}
+	b.WriteString(": ")
+	b.WriteString(se.msg)
+	switch {
+	case strings.Contains(se.msg, "truncated"):
+		b.WriteString("; the line was cut off: restore the rest of the record from the source, or remove the line")
+	case strings.HasPrefix(se.msg, "nested deeper"):
+		b.WriteString("; flatten the value, or import with --skip-invalid to set the record aside")
+	default:
+		b.WriteString("; correct the line so that it holds one JSON object, or import with --skip-invalid to set it aside")
+	}
+	return &RecordError{Pos: r.b.pos, Field: field, Problem: b.String()}
 }
 
 func (r *jsonlReader) lookup(key []byte) target {
@@ -290,9 +344,11 @@ func (r *jsonlReader) decodeObject() error {
 			return p.errorf("expected ':' after a key")
 		}
 		p.ws()
+		r.at = jsonPlace{t: t, in: true}
 		if err := r.value(t); err != nil {
 			return err
 		}
+		r.at = jsonPlace{t: t, after: true}
 		p.ws()
 		if p.eat(',') {
 			continue
@@ -404,6 +460,7 @@ func (r *jsonlReader) scoresObject() error {
 			return p.errorf("expected ':' after a key")
 		}
 		p.ws()
+		r.at = jsonPlace{t: target{field: fCriterion, crit: crit}, in: true}
 		if p.i >= len(p.s) {
 			return p.errorf("the line ends before a value (truncated?)")
 		}
@@ -439,6 +496,7 @@ func (r *jsonlReader) scoresObject() error {
 			}
 			r.b.fail("scores."+crit, "not a number")
 		}
+		r.at.in, r.at.after = false, true
 		p.ws()
 		if p.eat(',') {
 			continue

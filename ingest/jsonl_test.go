@@ -137,13 +137,17 @@ func TestJSONLRecords(t *testing.T) {
 		{name: "score above max", line: `{"id":"a","summary":"s","score":11,"max_score":10}`, field: "score", prob: "above max_score"},
 		{name: "summary object", line: `{"id":"a","summary":{"x":1},"score":1}`, field: "summary", prob: "object or array"},
 		{name: "invalid utf8", line: "{\"id\":\"a\",\"summary\":\"\xff\xfe\",\"score\":1}", field: "summary", prob: "not valid UTF-8"},
-		{name: "truncated", line: `{"id":"a","summary":"s","sco`, prob: "invalid JSON at column 29: unterminated string (truncated line?)"},
+		{name: "truncated", line: `{"id":"a","summary":"s","sco`, prob: "invalid JSON at column 29 (offset 28 in the file), after the value of summary: unterminated string (truncated line?)"},
+		{name: "truncated value", line: `{"id":"a","summary":"途中`, field: "summary", prob: "invalid JSON at column 28 (character 24, offset 27 in the file): unterminated string (truncated line?); the line was cut off"},
+		{name: "missing comma", line: `{"id":"a" "summary":"s","score":1}`, prob: "invalid JSON at column 11 (offset 10 in the file), after the value of id: expected ',' or '}'; correct the line"},
+		{name: "bad criterion", line: `{"id":"a","summary":"s","score":1,"scores":{"b":-x}}`, field: "scores.b", prob: "invalid number"},
+		{name: "after a criterion", line: `{"id":"a","summary":"s","score":1,"scores":{"b":1x}}`, prob: "after the value of scores.b: expected ',' or '}' in scores"},
 		{name: "truncated after value", line: `{"id":"a","summary":"s"`, prob: "truncated"},
 		{name: "not an object", line: `"just text"`, prob: "must be a JSON object"},
 		{name: "trailing data", line: `{"id":"a","summary":"s","score":1} x`, prob: "after the record"},
 		{name: "bad number", line: `{"id":"a","summary":"s","score":01}`, prob: "expected ',' or '}'"},
-		{name: "bad escape", line: `{"id":"a\q","summary":"s","score":1}`, prob: "invalid escape"},
-		{name: "deep nesting", line: `{"id":"a","summary":"s","score":1,"x":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`, prob: "nested deeper than 64"},
+		{name: "bad escape", line: `{"id":"a\q","summary":"s","score":1}`, field: "id", prob: "invalid escape"},
+		{name: "deep nesting", line: `{"id":"a","summary":"s","score":1,"x":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`, field: "x", prob: "nested deeper than 64"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -215,22 +215,26 @@ func (m *mapping) resolve(col string) target {
 // plan resolves a whole header (CSV, Parquet, Delta) at once: each field gets at most one column, preferring an
 // explicit mapping, then the canonical name, then a single alias. A column that loses (a second alias, say)
 // goes to Meta. It fails when an explicitly mapped column is missing, or when no column (or more than one
-// alias and no canonical column) is found for a required field.
-func (m *mapping) plan(file string, columns []string) ([]target, error) {
+// alias and no canonical column) is found for a required field. where is the header's position (the file and
+// line of a CSV header, the footer of a Parquet file, the log line of a Delta schema); an error starts with it
+// and the field: "where: field: problem".
+func (m *mapping) plan(where string, columns []string) ([]target, error) {
 	present := map[string]bool{}
 	for _, c := range columns {
 		present[c] = true
 	}
-	var missing []string
+	var missing, fields []string
 	for k, col := range m.byField {
 		if !present[col] {
 			missing = append(missing, fmt.Sprintf("%s (mapped to %s)", col, k))
+			fields = append(fields, k)
 		}
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
-		return nil, fmt.Errorf("%s: mapped column %s not found; the columns are: %s", file,
-			strings.Join(missing, ", "), strings.Join(columns, ", "))
+		sort.Strings(fields)
+		return nil, fmt.Errorf("%s: %s: mapped column %s not found; correct the --map; the columns are: %s",
+			where, strings.Join(fields, ", "), strings.Join(missing, ", "), strings.Join(columns, ", "))
 	}
 	targets := make([]target, len(columns))
 	var best [numFields]int
@@ -287,11 +291,11 @@ func (m *mapping) plan(file string, columns []string) ([]target, error) {
 		}
 		name := f.String()
 		if cols, ok := ambiguous[f]; ok {
-			return nil, fmt.Errorf("%s: columns %s could each be %s; choose one with --map %s=COLUMN", file,
+			return nil, fmt.Errorf("%s: %s: columns %s could each be %s; choose one with --map %s=COLUMN", where, name,
 				strings.Join(uniq(cols), " and "), name, name)
 		}
-		return nil, fmt.Errorf("%s: no column for required field %s (looked for %s); map it with --map %s=COLUMN; "+
-			"the columns are: %s", file, name, strings.Join(append([]string{name}, f.aliases()...), ", "), name,
+		return nil, fmt.Errorf("%s: %s: no column for required field %s (looked for %s); map it with --map %s=COLUMN; "+
+			"the columns are: %s", where, name, name, strings.Join(append([]string{name}, f.aliases()...), ", "), name,
 			strings.Join(columns, ", "))
 	}
 	return targets, nil

@@ -54,6 +54,7 @@ type pqFile struct {
 	path   string
 	f      *os.File
 	pf     *parquet.File
+	footer int64 // the offset of the footer (schema and row group index), for errors about the schema
 	cols   []pqColumn
 	rg     int
 	rows   parquet.Rows
@@ -88,26 +89,51 @@ func openPQFile(path string) (pf *pqFile, err error) {
 	if info.IsDir() {
 		return nil, fmt.Errorf("open %s: is a directory; for a Delta table the directory needs a %s", path, "_delta_log")
 	}
-	if info.Size() < 12 {
-		return nil, fmt.Errorf("open %s: not a Parquet file (only %d bytes)", path, info.Size())
+	size := info.Size()
+	// A Parquet file starts and ends with the magic "PAR1"; the start tells another format, the end a file cut off.
+	if size >= 4 {
+		head := make([]byte, 4)
+		if _, err := f.ReadAt(head, 0); err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		switch string(head) {
+		case "PAR1":
+		case "PARE":
+			return nil, fmt.Errorf("open %s: byte 0: an encrypted Parquet file (magic \"PARE\"), which reviewdesk cannot read; write it without encryption", path)
+		default:
+			return nil, fmt.Errorf("open %s: byte 0: not a Parquet file: it starts with %q, where a Parquet file starts with \"PAR1\"; "+
+				"import it with its real format (--format jsonl or csv), or export it as Parquet again", path, head)
+		}
+	}
+	if size < 12 {
+		return nil, fmt.Errorf("open %s: not a Parquet file (only %d bytes); export it as Parquet again", path, size)
 	}
 	// The footer's length comes from the file's last 8 bytes; the Parquet library allocates that much before it
 	// reads, so a corrupt length (up to 4 GB) would stall the import on a multi-gigabyte allocation.
 	tail := make([]byte, 8)
-	if _, err := f.ReadAt(tail, info.Size()-8); err != nil {
+	if _, err := f.ReadAt(tail, size-8); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if footer := int64(binary.LittleEndian.Uint32(tail[:4])); footer+12 > info.Size() {
-		return nil, fmt.Errorf("open %s: not a Parquet file, or truncated: its footer claims %d bytes of a %d-byte file", path, footer, info.Size())
+	if string(tail[4:]) != "PAR1" {
+		return nil, fmt.Errorf("open %s: byte %d: truncated: the file starts like a Parquet file but does not end with \"PAR1\", "+
+			"so its footer (the schema and the index of its row groups) is missing; copy the whole file again, or write it "+
+			"again from its source", path, size-4)
 	}
-	file, err := parquet.OpenFile(f, info.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	footer := int64(binary.LittleEndian.Uint32(tail[:4]))
+	if footer+12 > size {
+		return nil, fmt.Errorf("open %s: byte %d: not a Parquet file, or truncated: its footer claims %d bytes of a %d-byte file; "+
+			"copy the whole file again, or write it again from its source", path, size-8, footer, size)
+	}
+	footerStart := size - 8 - footer
+	file, err := parquet.OpenFile(f, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
-		return nil, fmt.Errorf("open %s: not a Parquet file, or truncated: %w", path, err)
+		return nil, fmt.Errorf("open %s: footer at byte %d: not a Parquet file, or truncated: %w; write it again from its source",
+			path, footerStart, err)
 	}
-	if err := checkPages(f, info.Size(), file.Metadata()); err != nil {
+	if err := checkPages(f, size, file.Metadata()); err != nil {
 		return nil, fmt.Errorf("open %s: not a readable Parquet file: %w; the file is damaged: write it again from its source", path, err)
 	}
-	return &pqFile{path: path, f: f, pf: file, batch: make([]parquet.Row, pqBatch)}, nil
+	return &pqFile{path: path, f: f, pf: file, footer: footerStart, batch: make([]parquet.Row, pqBatch)}, nil
 }
 
 // checkPages walks every column chunk's page headers before any page is read: the Parquet library allocates each
@@ -496,10 +522,10 @@ func openParquet(path string, m *mapping) (*parquetReader, error) {
 		return nil, err
 	}
 	names := topLevelNames(pq)
-	plan, err := m.plan(path, names)
+	plan, err := m.plan(fmt.Sprintf("schema (footer at byte %d)", pq.footer), names)
 	if err != nil {
 		pq.close()
-		return nil, fmt.Errorf("open %w", err)
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	targets := make(map[string]target, len(names))
 	for i, n := range names {

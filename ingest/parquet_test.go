@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -137,7 +138,7 @@ func TestParquetLayouts(t *testing.T) {
 		p := writeParquet(t, []pqMapRow{{ID: "a", Summary: "s"}})
 		// With summary mapped away to a column that is not there, the error names the column and file.
 		_, err := Open(p, Options{Map: map[string]string{"summary": "generated"}})
-		if err == nil || !strings.Contains(err.Error(), "generated (mapped to summary) not found") || !strings.Contains(err.Error(), p) {
+		if err == nil || !strings.Contains(err.Error(), "generated (mapped to summary) not found") || !strings.Contains(err.Error(), "open "+p+": schema (footer at byte ") {
 			t.Fatalf("error = %v", err)
 		}
 		type noScore struct {
@@ -146,7 +147,7 @@ func TestParquetLayouts(t *testing.T) {
 		}
 		p2 := writeParquet(t, []noScore{{"a", "s"}})
 		_, err = Open(p2, Options{})
-		if err == nil || !strings.Contains(err.Error(), "no column for required field score") || !strings.Contains(err.Error(), "--map score=COLUMN") {
+		if err == nil || !strings.Contains(err.Error(), "): score: no column for required field score") || !strings.Contains(err.Error(), "--map score=COLUMN") {
 			t.Fatalf("error = %v", err)
 		}
 	})
@@ -163,9 +164,11 @@ func TestParquetBadFiles(t *testing.T) {
 		content []byte
 		want    string
 	}{
-		{"not parquet", []byte("id,summary,score\n1,2,3\n"), "not a Parquet file"},
+		{"not parquet", []byte("id,summary,score\n1,2,3\n"), `byte 0: not a Parquet file: it starts with "id,s"`},
 		{"empty", nil, "not a Parquet file"},
-		{"truncated footer", data[:len(data)-10], "not a Parquet file, or truncated"},
+		{"truncated footer", data[:len(data)-10], fmt.Sprintf("byte %d: truncated", len(data)-14)},
+		{"footer length too large", append(append([]byte{}, data[:len(data)-8]...), 0xff, 0xff, 0xff, 0x7f, 'P', 'A', 'R', '1'),
+			fmt.Sprintf("byte %d: not a Parquet file, or truncated: its footer claims", len(data)-8)},
 		{"truncated middle", append(append([]byte{}, data[:len(data)/2]...), data[len(data)-8:]...), "in.parquet"},
 	}
 	for _, tt := range tests {
