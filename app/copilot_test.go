@@ -52,6 +52,13 @@ func fakeOpenAI(t *testing.T, fix string, calls *atomic.Int32) *httptest.Server 
 func copilotService(t *testing.T, server string) *Service {
 	t.Helper()
 	svc := testService(t, 4)
+	svc.cfg.Copilot = fakeCopilot(t, server)
+	return svc
+}
+
+// fakeCopilot is the LLM client set up for a fakeOpenAI server.
+func fakeCopilot(t *testing.T, server string) review.Copilot {
+	t.Helper()
 	c, err := llm.New(llm.Config{BaseURL: server, FixModel: "fixer", JudgeModel: "judge", PriceIn: 1, PriceOut: 2,
 		RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond},
 		func(name string) string {
@@ -63,8 +70,7 @@ func copilotService(t *testing.T, server string) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc.cfg.Copilot = c
-	return svc
+	return c
 }
 
 // TestSuggestFixStreams reads the server-sent events of a suggestion and checks the text, the recorded call and

@@ -1,12 +1,16 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"reviewdesk/review"
@@ -35,54 +39,68 @@ func teamServer(t *testing.T) (*Service, *httptest.Server) {
 	return svc, srv
 }
 
-// The expected role of every endpoint, written out rather than read from the route table, so that a route that
-// loses its check (or a new route nobody thought about) fails here.
-var endpointRoles = map[string]review.Role{
-	"GET /api/health":               public,
-	"POST /api/login":               public,
-	"POST /api/logout":              review.RoleReviewer,
-	"GET /api/meta":                 review.RoleReviewer,
-	"GET /api/me":                   review.RoleReviewer,
-	"GET /api/items":                review.RoleReviewer,
-	"GET /api/items/{id}":           review.RoleReviewer,
-	"GET /api/items/{id}/history":   review.RoleReviewer,
-	"POST /api/items/{id}/decision": review.RoleReviewer,
-	"POST /api/items/{id}/reopen":   review.RoleSupervisor,
-	"POST /api/queue/next":          review.RoleReviewer,
-	"POST /api/undo":                review.RoleReviewer,
-	"GET /api/decisions/mine":       review.RoleReviewer,
-	"POST /api/hints":               review.RoleReviewer,
-	"GET /api/stats":                review.RoleSupervisor,
-	"GET /api/jobs/{id}":            review.RoleReviewer,
-	"POST /api/jobs/{id}/cancel":    review.RoleSupervisor,
-	"GET /api/audit":                review.RoleSupervisor,
-	"GET /api/audit/export":         review.RoleSupervisor,
-	"PUT /api/settings/queue":       review.RoleSupervisor,
-	"PUT /api/settings/rubric":      review.RoleSupervisor,
-	"GET /api/settings/overlap":     review.RoleSupervisor,
-	"PUT /api/settings/overlap":     review.RoleSupervisor,
-	"POST /api/imports":             review.RoleSupervisor,
-	"GET /api/adjudication":         review.RoleSupervisor,
-	"GET /api/dashboard":            review.RoleSupervisor,
-	"GET /api/report":               review.RoleSupervisor,
-	"GET /api/rules":                review.RoleReviewer,
-	"PUT /api/rules":                review.RoleSupervisor,
-	"GET /api/llm":                  review.RoleReviewer,
-	"POST /api/items/{id}/suggest":  review.RoleReviewer,
-	"POST /api/items/{id}/rescore":  review.RoleReviewer,
-	"GET /api/items/{id}/rescores":  review.RoleReviewer,
-	"POST /api/rescores":            review.RoleSupervisor,
-	"GET /api/users":                review.RoleAdmin,
-	"POST /api/users":               review.RoleAdmin,
-	"PATCH /api/users/{name}":       review.RoleAdmin,
-
-	"POST /api/exports":               review.RoleSupervisor,
-	"GET /api/exports/{job}/download": review.RoleSupervisor,
+// endpoint is what the role matrix expects of a route: the role it needs, and the status it answers someone with that
+// role. Every request carries an empty JSON object as its body (GET none) and names item 7000000000003, user ren and
+// job nosuchjob, so some answers are refusals of that request: message is then a part of the error message that says
+// why, so that no other refusal with the same status passes.
+type endpoint struct {
+	role    review.Role
+	status  int
+	message string
 }
 
-// TestRoleMatrix walks every endpoint with every role and checks who is let in.
+// The expected role and answer of every endpoint, written out rather than read from the route table, so that a route
+// that loses its check (or a new route nobody thought about) fails here.
+var endpointRoles = map[string]endpoint{
+	"GET /api/health":               {public, 200, ""},
+	"POST /api/login":               {public, 401, "wrong user name or password"},
+	"POST /api/logout":              {review.RoleReviewer, 200, ""},
+	"GET /api/meta":                 {review.RoleReviewer, 200, ""},
+	"GET /api/me":                   {review.RoleReviewer, 200, ""},
+	"GET /api/items":                {review.RoleReviewer, 200, ""},
+	"GET /api/items/{id}":           {review.RoleReviewer, 200, ""},
+	"GET /api/items/{id}/history":   {review.RoleReviewer, 200, ""},
+	"POST /api/items/{id}/decision": {review.RoleReviewer, 400, `verdict "" is not one of`},
+	"POST /api/items/{id}/reopen":   {review.RoleSupervisor, 400, "is already open"},
+	"POST /api/queue/next":          {review.RoleReviewer, 200, ""},
+	"POST /api/undo":                {review.RoleReviewer, 404, "nothing to undo"},
+	"GET /api/decisions/mine":       {review.RoleReviewer, 200, ""},
+	"POST /api/hints":               {review.RoleReviewer, 200, ""},
+	"GET /api/stats":                {review.RoleSupervisor, 200, ""},
+	"GET /api/jobs/{id}":            {review.RoleReviewer, 404, "job 7000000000003 not found"},
+	"POST /api/jobs/{id}/cancel":    {review.RoleSupervisor, 404, "job 7000000000003 not found"},
+	"GET /api/audit":                {review.RoleSupervisor, 200, ""},
+	"GET /api/audit/export":         {review.RoleSupervisor, 200, ""},
+	"PUT /api/settings/queue":       {review.RoleSupervisor, 400, `queue order "" is not one of`},
+	"PUT /api/settings/rubric":      {review.RoleSupervisor, 200, ""},
+	"GET /api/settings/overlap":     {review.RoleSupervisor, 200, ""},
+	"PUT /api/settings/overlap":     {review.RoleSupervisor, 200, ""},
+	"POST /api/imports":             {review.RoleSupervisor, 403, "does not read files from its own disk"},
+	"GET /api/adjudication":         {review.RoleSupervisor, 200, ""},
+	"GET /api/dashboard":            {review.RoleSupervisor, 200, ""},
+	"GET /api/report":               {review.RoleSupervisor, 200, ""},
+	"GET /api/rules":                {review.RoleReviewer, 200, ""},
+	"PUT /api/rules":                {review.RoleSupervisor, 400, "no rules"},
+	"GET /api/llm":                  {review.RoleReviewer, 200, ""},
+	"POST /api/items/{id}/suggest":  {review.RoleReviewer, 200, ""},
+	"POST /api/items/{id}/rescore":  {review.RoleReviewer, 200, ""},
+	"GET /api/items/{id}/rescores":  {review.RoleReviewer, 200, ""},
+	"POST /api/rescores":            {review.RoleSupervisor, 202, ""},
+	"GET /api/users":                {review.RoleAdmin, 200, ""},
+	"POST /api/users":               {review.RoleAdmin, 400, `role "" is not one of`},
+	"PATCH /api/users/{name}":       {review.RoleAdmin, 200, ""},
+
+	"POST /api/exports":               {review.RoleSupervisor, 400, `kind "": use gold or feedback`},
+	"GET /api/exports/{job}/download": {review.RoleSupervisor, 404, "job nosuchjob not found"},
+}
+
+// TestRoleMatrix walks every endpoint with every role and checks who is let in and what they are answered: anonymous
+// callers 401, callers without the role 403, and callers with it exactly the endpoint's status, never a 5xx.
 func TestRoleMatrix(t *testing.T) {
 	svc, srv := teamServer(t)
+	llmSrv := fakeOpenAI(t, "株式会社サンプルは産業用ポンプを製造しています。", new(atomic.Int32))
+	t.Cleanup(llmSrv.Close)
+	svc.cfg.Copilot = fakeCopilot(t, llmSrv.URL) // so that the LLM endpoints answer rather than 503
 	seen := map[string]bool{}
 	for _, rt := range svc.routes() {
 		seen[rt.pattern] = true
@@ -91,8 +109,8 @@ func TestRoleMatrix(t *testing.T) {
 			t.Errorf("route %s is not in the role matrix: add it with the role it needs", rt.pattern)
 			continue
 		}
-		if rt.role != want {
-			t.Errorf("route %s needs %q, the matrix says %q", rt.pattern, rt.role, want)
+		if rt.role != want.role {
+			t.Errorf("route %s needs %q, the matrix says %q", rt.pattern, rt.role, want.role)
 		}
 	}
 	for p := range endpointRoles {
@@ -100,43 +118,47 @@ func TestRoleMatrix(t *testing.T) {
 			t.Errorf("the matrix lists %s, which is not a route", p)
 		}
 	}
-	roles := map[string]review.Role{"": "", "rita": review.RoleReviewer, "suki": review.RoleSupervisor, "ada": review.RoleAdmin}
-	for pattern, need := range endpointRoles {
+	users := []struct {
+		name string
+		role review.Role
+	}{{"", ""}, {"rita", review.RoleReviewer}, {"suki", review.RoleSupervisor}, {"ada", review.RoleAdmin}}
+	for _, pattern := range slices.Sorted(maps.Keys(endpointRoles)) {
+		ep := endpointRoles[pattern]
 		method, path, _ := strings.Cut(pattern, " ")
-		path = strings.NewReplacer("{id}", "7000000000003", "{name}", "ren").Replace(path)
-		for user, role := range roles {
-			t.Run(pattern+" as "+string(role), func(t *testing.T) {
+		path = strings.NewReplacer("{id}", "7000000000003", "{name}", "ren", "{job}", "nosuchjob").Replace(path)
+		for _, u := range users {
+			as := cmp.Or(string(u.role), "anonymous")
+			t.Run(pattern+" as "+as, func(t *testing.T) {
 				c := &client{t: t, url: srv.URL, http: srv.Client()}
-				if user != "" {
-					c.bearer = "token-" + user
+				if u.name != "" {
+					c.bearer = "token-" + u.name
 				}
 				var body any
 				if method != "GET" {
 					body = map[string]any{}
 				}
-				var e struct {
+				var got struct {
 					Code    string `json:"code"`
 					Message string `json:"message"`
+					Job     string `json:"id"` // of a job the request started
 				}
-				status := c.try(method, path, body, &e)
-				refused := (status == 401 && strings.Contains(e.Message, "log in")) || (status == 403 && strings.Contains(e.Message, "role"))
+				status := c.try(method, path, body, &got)
 				switch {
-				case need == public:
-					if refused {
-						t.Fatalf("public endpoint refused %q: %d %s", user, status, e.Message)
+				case ep.role != public && u.name == "":
+					if status != 401 || !strings.Contains(got.Message, "log in") {
+						t.Fatalf("anonymous: %d %q, want 401 asking to log in", status, got.Message)
 					}
-				case user == "":
-					if status != 401 || !refused {
-						t.Fatalf("anonymous: status %d, want 401", status)
+				case ep.role != public && !u.role.Can(ep.role):
+					if status != 403 || !strings.Contains(got.Message, "role") {
+						t.Fatalf("%s (%s): %d %q, want 403 for lacking the %s role", u.name, u.role, status, got.Message, ep.role)
 					}
-				case !role.Can(need):
-					if status != 403 || !strings.Contains(e.Message, "role") {
-						t.Fatalf("%s (%s): status %d %q, want 403 for lacking the %s role", user, role, status, e.Message, need)
-					}
-				default:
-					if refused {
-						t.Fatalf("%s (%s) was refused: %d %s", user, role, status, e.Message)
-					}
+				case status >= 500:
+					t.Fatalf("%s (%s): server error %d %s: %s", u.name, u.role, status, got.Code, got.Message)
+				case status != ep.status || (ep.message != "" && !strings.Contains(got.Message, ep.message)):
+					t.Fatalf("%s (%s): %d %q, want %d %q", u.name, u.role, status, got.Message, ep.status, ep.message)
+				}
+				if status == 202 && got.Job != "" {
+					waitJob(t, svc, got.Job) // ends before the database closes
 				}
 			})
 		}
