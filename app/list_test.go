@@ -383,6 +383,9 @@ func TestListFiltersRefuse(t *testing.T) {
 		{"min_score=high", `min_score="high" is not a number`},
 		{"max_points=2", "min_points and max_points need a criterion"},
 		{"min_points=x&criterion=business", `min_points="x" is not a number`},
+		{"min_score=NaN", "min_score must be a number, not NaN"},
+		{"max_score=Inf", "max_score must be a number, not +Inf"},
+		{"max_points=NaN&criterion=business", "max_points must be a number, not NaN"},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			var e map[string]string

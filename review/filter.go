@@ -1,5 +1,7 @@
 package review
 
+import "math"
+
 // ItemFilter selects items for the queue list. Zero values mean "any".
 type ItemFilter struct {
 	Status    []Status `json:"status,omitempty"`
@@ -72,6 +74,14 @@ func (f *ItemFilter) Normalize() error {
 	}
 	if (f.MinPoints != nil || f.MaxPoints != nil) && f.Criterion == "" {
 		return Errorf(Invalid, "min_points and max_points need a criterion")
+	}
+	for _, b := range []struct {
+		name string
+		v    *float64
+	}{{"min_score", f.MinScore}, {"max_score", f.MaxScore}, {"min_points", f.MinPoints}, {"max_points", f.MaxPoints}} {
+		if b.v != nil && (math.IsNaN(*b.v) || math.IsInf(*b.v, 0)) {
+			return Errorf(Invalid, "%s must be a number, not %v", b.name, *b.v)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package review
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -155,6 +156,9 @@ func TestItemFilterNormalize(t *testing.T) {
 		{"a criterion alone", ItemFilter{Criterion: "business"}, ItemFilter{Criterion: "business", Sort: SortScoreDesc, Limit: 50}, ""},
 		{"min_points without a criterion", ItemFilter{MinPoints: points(1)}, ItemFilter{}, "min_points and max_points need a criterion"},
 		{"max_points without a criterion", ItemFilter{MaxPoints: points(0)}, ItemFilter{}, "min_points and max_points need a criterion"},
+		{"NaN min_score", ItemFilter{MinScore: points(math.NaN())}, ItemFilter{}, "min_score must be a number, not NaN"},
+		{"infinite max_score", ItemFilter{MaxScore: points(math.Inf(1))}, ItemFilter{}, "max_score must be a number, not +Inf"},
+		{"NaN max_points", ItemFilter{Criterion: "business", MaxPoints: points(math.NaN())}, ItemFilter{}, "max_points must be a number, not NaN"},
 		{"an empty score range is allowed", ItemFilter{MinScore: points(8), MaxScore: points(2)},
 			ItemFilter{MinScore: points(8), MaxScore: points(2), Sort: SortScoreDesc, Limit: 50}, ""},
 	}
