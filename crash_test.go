@@ -45,7 +45,7 @@ func checkIntegrity(t *testing.T, db string) {
 	}
 	defer conn.Close()
 	if err := store.IntegrityCheck(context.Background(), conn); err != nil {
-		t.Fatalf("after a kill: %v", err)
+		t.Fatalf("integrity check of %s: %v", db, err)
 	}
 }
 
