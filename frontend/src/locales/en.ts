@@ -31,6 +31,8 @@ export const en: Record<keyof typeof ja, string> = {
   'login.password': 'Password',
   'login.submit': 'Log in',
   'login.busy': 'Logging in…',
+  'login.server': 'Team server: {server}',
+  'login.local': 'Back to the local database',
 
   'review.source': 'Source text',
   'review.summary': 'Summary',

@@ -29,6 +29,8 @@ export const ja = {
   'login.user': 'ユーザー名',
   'login.password': 'パスワード',
   'login.submit': 'ログイン',
+  'login.server': 'チームサーバー：{server}',
+  'login.local': 'ローカルのデータベースに戻る',
   'login.busy': 'ログインしています…',
 
   'review.source': '原文',
