@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -12,11 +13,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSecretsStayOutOfLogs runs a team server with debug logging through logins (good and bad), API-token calls,
-// CSRF-protected changes, an import, and LLM calls whose endpoint echoes the API key back in its errors, then greps
-// everything the server printed, and the database, for each secret.
+// CSRF-protected changes, an upload import, a gold export and its download, and LLM calls (one by one and as a batch
+// rescore) whose endpoint echoes the API key back in its errors, then a backup and a feedback export from the CLI;
+// it greps everything printed, the jobs' reports, the exported files, the backup and the database for each secret.
 func TestSecretsStayOutOfLogs(t *testing.T) {
 	const (
 		apiKey      = "sk-live-ZZTOPSECRETKEY123"
@@ -101,12 +104,55 @@ func TestSecretsStayOutOfLogs(t *testing.T) {
 		t.Fatalf("rescore through a failing endpoint: %d %s", status, body)
 	}
 	do("POST", "/api/items/"+firstID(t, base, token)+"/suggest", `{}`)
+	// The long work, as jobs: an upload import, a batch rescore through the failing endpoint, a gold export and its
+	// download; what each job says and what the download holds are output too.
+	var outputs bytes.Buffer
+	job := func(status int, body string) {
+		t.Helper()
+		var j struct{ ID string }
+		if status != 202 || json.Unmarshal([]byte(body), &j) != nil || j.ID == "" {
+			t.Fatalf("start a job: %d %s", status, body)
+		}
+		for range 200 {
+			_, body = do("GET", "/api/jobs/"+j.ID, "")
+			if !strings.Contains(body, `"state":"running"`) {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		outputs.WriteString(body)
+		if strings.Contains(body, `"kind":"export"`) {
+			_, file := do("GET", "/api/exports/"+j.ID+"/download", "")
+			if !strings.Contains(file, `"summary"`) {
+				t.Fatalf("gold export download: %.200s", file)
+			}
+			outputs.WriteString(file)
+		}
+	}
+	var upload bytes.Buffer
+	mw := multipart.NewWriter(&upload)
+	fw, _ := mw.CreateFormFile("file", "more.jsonl")
+	fmt.Fprintln(fw, `{"id":"S1","company":"株式会社秘密","summary":"株式会社秘密は大阪府の会社です。","score":8}`)
+	mw.Close()
+	job(do("POST", "/api/imports", upload.String(), "Content-Type", mw.FormDataContentType()))
+	job(do("POST", "/api/rescores", `{"batch":""}`))
+	job(do("POST", "/api/exports", `{"kind":"gold","format":"jsonl"}`))
 	csrf = ""
 	do("GET", "/api/stats", "", "Authorization", "Bearer "+token)
 	do("POST", "/api/undo", `{}`, "Authorization", "Bearer "+token)
 	do("POST", "/api/logout", `{}`, "X-CSRF-Token", login.CSRF)
 	cmd.Process.Signal(os.Interrupt)
 	cmd.Wait()
+	backup := filepath.Join(dir, "backup.db")
+	logs.WriteString(mustRun("", "backup", "--db", db, "--to", backup, "--debug"))
+	logs.WriteString(mustRun("", "export", "feedback", "--db", db, "--to", filepath.Join(dir, "feedback"), "--kind", "all", "--format", "parquet", "--debug"))
+	for _, f := range []string{backup, filepath.Join(dir, "feedback", "decisions.parquet")} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs.Write(b)
+	}
 
 	dump, _ := os.ReadFile(db)
 	wal, _ := os.ReadFile(db + "-wal")
@@ -117,6 +163,9 @@ func TestSecretsStayOutOfLogs(t *testing.T) {
 		}
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the %s appears in the server's output", name)
+		}
+		if strings.Contains(outputs.String(), secret) {
+			t.Errorf("the %s appears in a job's report, an export or the backup", name)
 		}
 		if bytes.Contains(dump, []byte(secret)) || bytes.Contains(wal, []byte(secret)) {
 			t.Errorf("the %s is stored in the database in clear text", name)
