@@ -217,3 +217,15 @@ func diffLines(want, got []string) string {
 	d := symmetricDiff(want, got)
 	return fmt.Sprintf("%d rows, want %d\n%s", len(got), len(want), strings.Join(d[:min(len(d), 20)], "\n"))
 }
+
+func checkIntegrity(t *testing.T, db string) {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := store.IntegrityCheck(context.Background(), conn); err != nil {
+		t.Fatalf("integrity check of %s: %v", db, err)
+	}
+}

@@ -37,18 +37,6 @@ func crashTrials(t *testing.T) int {
 	return 50
 }
 
-func checkIntegrity(t *testing.T, db string) {
-	t.Helper()
-	conn, err := sql.Open("sqlite3", "file:"+db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if err := store.IntegrityCheck(context.Background(), conn); err != nil {
-		t.Fatalf("integrity check of %s: %v", db, err)
-	}
-}
-
 func writeDemoJSONL(t *testing.T, path string, n int) []string {
 	t.Helper()
 	f, err := os.Create(path)
