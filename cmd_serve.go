@@ -49,6 +49,7 @@ section.`,
 				return err
 			}
 			defer st.Close()
+			defer svc.Close()
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)
@@ -130,6 +131,7 @@ func runDesktop(ctx context.Context, g *globals) error {
 		return err
 	}
 	defer st.Close()
+	defer svc.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go svc.RunIndexer(ctx)

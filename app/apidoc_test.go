@@ -455,6 +455,7 @@ func apidocServer(t *testing.T) (*Service, *httptest.Server, map[string]string) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(svc.Close)
 	for _, u := range []struct {
 		name string
 		role review.Role

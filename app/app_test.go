@@ -33,6 +33,7 @@ func testService(t testing.TB, n int) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(svc.Close)
 	im, err := st.BeginImport(ctx, "test", "jsonl", "sato", review.Rubric{})
 	if err != nil {
 		t.Fatal(err)

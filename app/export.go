@@ -497,22 +497,36 @@ func (s *Service) handleExport(w http.ResponseWriter, r *http.Request) error {
 		return review.Errorf(review.Invalid, "feedback_kind %q: use one of all, sft, dpo, judge", req.FeedbackKind)
 	}
 	dir, temporary := req.To, req.To == ""
+	var tempDir string
 	if temporary {
+		s.removeTemp(false)
 		var err error
-		if dir, err = os.MkdirTemp("", "reviewdesk-export-"); err != nil {
+		if tempDir, err = os.MkdirTemp("", "reviewdesk-export-"); err != nil {
 			return err
 		}
+		dir = tempDir
 		if req.Kind == "gold" && (req.Format == "" || req.Format == "delta") {
 			dir = filepath.Join(dir, "gold")
 		}
 	}
 	actor := identity(r).User
 	job := s.startJob("export", "rows", func(ctx context.Context, progress progressFunc) (any, error) {
+		var res ExportResult
+		var err error
 		if req.Kind == "gold" {
-			return s.ExportGold(ctx, GoldExport{Dir: dir, Format: req.Format, BOM: req.BOM, Actor: actor, Untracked: temporary}, progress)
+			res, err = s.ExportGold(ctx, GoldExport{Dir: dir, Format: req.Format, BOM: req.BOM, Actor: actor, Untracked: temporary}, progress)
+		} else {
+			res, err = s.ExportFeedback(ctx, FeedbackExport{Dir: dir, Kind: req.FeedbackKind, Format: req.Format, Actor: actor}, progress)
 		}
-		return s.ExportFeedback(ctx, FeedbackExport{Dir: dir, Kind: req.FeedbackKind, Format: req.Format, Actor: actor}, progress)
+		if err != nil && temporary {
+			// Nobody can download a failed export: leave nothing half-written behind.
+			os.RemoveAll(tempDir)
+		}
+		return res, err
 	})
+	if temporary {
+		s.keepTemp(job.ID, tempDir)
+	}
 	return writeJSON(w, http.StatusAccepted, job)
 }
 
@@ -532,7 +546,7 @@ func (s *Service) handleExportDownload(w http.ResponseWriter, r *http.Request) e
 	}
 	info, err := os.Stat(res.Path)
 	if err != nil {
-		return review.Errorf(review.NotFound, "export %s: its files are gone (%v)", job.ID, err)
+		return review.Errorf(review.NotFound, "export %s: its files are gone (a download is kept %d hours after the export ends, and until the server stops); export again", job.ID, int(downloadTTL.Hours()))
 	}
 	if !info.IsDir() {
 		// ServeFile guesses from the extension, and Go knows neither JSON Lines nor Parquet.

@@ -931,4 +931,49 @@ func TestExportHTTP(t *testing.T) {
 			t.Errorf("status %d, want 400", resp.StatusCode)
 		}
 	})
+	tempDir := func(id string) string {
+		s.jobs.mu.Lock()
+		defer s.jobs.mu.Unlock()
+		return s.jobs.temp[id]
+	}
+	t.Run("temporary files are removed", func(t *testing.T) {
+		_, old := post(`{"kind":"gold","format":"jsonl"}`)
+		wait(old.ID)
+		oldDir := tempDir(old.ID)
+		if _, err := os.Stat(filepath.Join(oldDir, "gold.jsonl")); err != nil {
+			t.Fatalf("the export to download: %v", err)
+		}
+		// A day later, the next export removes what the first left.
+		realNow := s.now
+		s.now = func() time.Time { return realNow().Add(downloadTTL + time.Minute) }
+		defer func() { s.now = realNow }()
+		_, fresh := post(`{"kind":"gold","format":"csv"}`)
+		wait(fresh.ID)
+		if _, err := os.Stat(oldDir); !os.IsNotExist(err) {
+			t.Errorf("%s is still there a day after its export: %v", oldDir, err)
+		}
+		if resp, b := download(old.ID); resp.StatusCode != http.StatusNotFound || !strings.Contains(string(b), "export again") {
+			t.Errorf("expired download: %d %s", resp.StatusCode, b)
+		}
+		if resp, _ := download(fresh.ID); resp.StatusCode != 200 {
+			t.Errorf("fresh download: %d", resp.StatusCode)
+		}
+		freshDir := tempDir(fresh.ID)
+		s.Close()
+		if _, err := os.Stat(freshDir); !os.IsNotExist(err) {
+			t.Errorf("%s is still there after Close: %v", freshDir, err)
+		}
+	})
+	t.Run("a failed export leaves nothing", func(t *testing.T) {
+		s.st.Close() // every query now fails
+		_, j := post(`{"kind":"gold","format":"jsonl"}`)
+		if j = wait(j.ID); j.State != "failed" {
+			t.Fatalf("job %+v, want failed", j)
+		}
+		if dir := tempDir(j.ID); dir == "" {
+			t.Error("the job has no temporary directory on record")
+		} else if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("%s is still there after the export failed: %v", dir, err)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -36,9 +37,14 @@ type Job struct {
 type jobs struct {
 	mu   sync.Mutex
 	byID map[string]*Job
+	// temp is the temporary directory of each job that writes one (an export to download), by job id.
+	temp map[string]string
 }
 
-func newJobs() *jobs { return &jobs{byID: map[string]*Job{}} }
+func newJobs() *jobs { return &jobs{byID: map[string]*Job{}, temp: map[string]string{}} }
+
+// downloadTTL is how long a finished export waits in its temporary directory to be downloaded.
+const downloadTTL = 24 * time.Hour
 
 // progressFunc reports how far a job is.
 type progressFunc func(done, total int64, message string)
@@ -135,6 +141,42 @@ func (s *Service) startJob(kind, unit string, fn func(ctx context.Context, progr
 		}
 	}()
 	return snapshot
+}
+
+// keepTemp records dir as job id's temporary directory, to remove once the job is done with it.
+func (s *Service) keepTemp(id, dir string) {
+	s.jobs.mu.Lock()
+	defer s.jobs.mu.Unlock()
+	s.jobs.temp[id] = dir
+}
+
+// removeTemp removes the temporary directories of jobs that finished more than downloadTTL ago, or, with all, of
+// every job.
+func (s *Service) removeTemp(all bool) {
+	s.jobs.mu.Lock()
+	defer s.jobs.mu.Unlock()
+	now := s.now()
+	for id, dir := range s.jobs.temp {
+		j := s.jobs.byID[id]
+		if !all && (j.Finished == nil || now.Sub(*j.Finished) < downloadTTL) {
+			continue
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			s.log.Warn("cannot remove a temporary export", "job", id, "dir", dir, "err", err)
+			continue
+		}
+		delete(s.jobs.temp, id)
+	}
+}
+
+// Close stops running jobs and removes the temporary files of exports: call it when the server or window ends.
+func (s *Service) Close() {
+	s.jobs.mu.Lock()
+	for _, j := range s.jobs.byID {
+		j.cancel()
+	}
+	s.jobs.mu.Unlock()
+	s.removeTemp(true)
 }
 
 // Job returns a snapshot of a job.
