@@ -131,14 +131,21 @@ func (s *Service) Rehint(ctx context.Context, rs *review.RuleSet, opts RehintOpt
 		}
 		progress(min(int64(rep.Updated+rep.Changed), stale), stale, msg)
 	}
-	put := func(items []store.StaleItem) error {
+	// put stores the hints of items. While waiting for held items, one that changed meanwhile (its reviewer skipped
+	// it or let it go while its hints were being computed) is tried again rather than counted as changed: the next
+	// StaleHintsAt drops it if it was decided.
+	put := func(items []store.StaleItem, waiting bool) error {
 		c, err := s.st.PutHints(ctx, rs.Version, checkAll(rs, items))
 		if err != nil {
 			return err
 		}
 		rep.Updated += c.Updated
-		rep.Changed += c.Changed
 		held = append(held, c.HeldSeqs...)
+		if waiting {
+			held = append(held, c.ChangedSeqs...)
+		} else {
+			rep.Changed += c.Changed
+		}
 		report()
 		return nil
 	}
@@ -160,7 +167,7 @@ func (s *Service) Rehint(ctx context.Context, rs *review.RuleSet, opts RehintOpt
 				break
 			}
 			after = items[len(items)-1].Seq
-			if err := put(items); err != nil {
+			if err := put(items, false); err != nil {
 				return rep, err
 			}
 		}
@@ -186,7 +193,7 @@ func (s *Service) Rehint(ctx context.Context, rs *review.RuleSet, opts RehintOpt
 			return rep, err
 		}
 		held = held[:0]
-		if err := put(items); err != nil {
+		if err := put(items, true); err != nil {
 			return rep, err
 		}
 	}

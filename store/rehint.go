@@ -41,6 +41,9 @@ type RehintCounts struct {
 	Changed int `json:"changed"`
 	// HeldSeqs are the held items, to try again with StaleHintsAt.
 	HeldSeqs []int64 `json:"-"`
+	// ChangedSeqs are the changed items: one released by its reviewer while a pass that waits for it was computing
+	// its hints may still be open and stale, for StaleHintsAt to tell.
+	ChangedSeqs []int64 `json:"-"`
 }
 
 // Add adds another batch's counts.
@@ -144,6 +147,7 @@ func (s *Store) PutHints(ctx context.Context, version string, batch []Rehinted) 
 				FROM items WHERE seq = ?`, it.Seq).Scan(&status, &ver, &oldVersion, &oldHints, &score, &leaseUntil); err != nil {
 				if errors.Is(err, sql.ErrNoRows) {
 					c.Changed++
+					c.ChangedSeqs = append(c.ChangedSeqs, it.Seq)
 					continue
 				}
 				return err
@@ -151,6 +155,7 @@ func (s *Store) PutHints(ctx context.Context, version string, batch []Rehinted) 
 			switch {
 			case !review.Status(status).Open() || ver != it.version || oldVersion != it.RulesVersion:
 				c.Changed++
+				c.ChangedSeqs = append(c.ChangedSeqs, it.Seq)
 				continue
 			case leaseUntil.Valid && leaseUntil.Int64 > now:
 				c.Held++

@@ -214,8 +214,13 @@ func TestRehint(t *testing.T) {
 		t.Fatalf("StaleHints = %v, %v", stale, err)
 	}
 	d := decide(t, s, items[2].ID, "suzuki", review.Accepted, clk.t, 15, "", nil)
-	if c, err := s.PutHints(ctx, rs.Version, checked(rs, stale)); err != nil || c.Changed != 1 || c.Updated != 0 {
-		t.Fatalf("PutHints on a decided item = %+v, %v", c, err)
+	if c, err := s.PutHints(ctx, rs.Version, checked(rs, stale)); err != nil || c.Changed != 1 || c.Updated != 0 ||
+		!slices.Equal(c.ChangedSeqs, []int64{stale[0].Seq}) {
+		t.Fatalf("PutHints on a decided item = %+v, %v; want it changed, with its seq %d", c, err, stale[0].Seq)
+	}
+	// Decided, it is no longer stale: a pass that tries the changed item again finds nothing to do.
+	if again, err := s.StaleHintsAt(ctx, rs.Version, []int64{stale[0].Seq}); err != nil || len(again) != 0 {
+		t.Fatalf("StaleHintsAt on the decided item = %v, %v; want nothing", again, err)
 	}
 	// The decision records the version of the hints stored for the item, with the rules shown from the same row.
 	var version, shown string
