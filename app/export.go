@@ -174,11 +174,11 @@ func (s *Service) exportGoldDelta(ctx context.Context, dir string, opts GoldExpo
 			return err
 		}
 		c, err := tbl.Update(ctx, tbl.Txn()+1, func(stale func(id, file string) error, fresh func(*exporter.GoldRow) error) error {
-			return pipeGold(ctx, func(ctx context.Context, emit func(*store.GoldRow) error) error {
-				return s.st.GoldChanges(ctx, target.ID, stale, emit)
-			}, func(r *exporter.GoldRow) error {
+			var row exporter.GoldRow
+			return s.st.GoldChanges(ctx, target.ID, stale, func(r *store.GoldRow) error {
 				count()
-				return fresh(r)
+				fillGoldRow(&row, r)
+				return fresh(&row)
 			})
 		})
 		if errors.Is(err, exporter.ErrConflict) && attempt < maxExportAttempts {
@@ -249,9 +249,11 @@ func (s *Service) exportGoldUntracked(ctx context.Context, dir string, opts Gold
 		return review.Errorf(review.Invalid, "export gold: %s already holds a table", dir)
 	}
 	c, err := tbl.Update(ctx, 1, func(_ func(id, file string) error, fresh func(*exporter.GoldRow) error) error {
-		return pipeGold(ctx, s.st.GoldRows, func(r *exporter.GoldRow) error {
+		var row exporter.GoldRow
+		return s.st.GoldRows(ctx, func(r *store.GoldRow) error {
 			count()
-			return fresh(r)
+			fillGoldRow(&row, r)
+			return fresh(&row)
 		})
 	})
 	if err != nil {
@@ -259,67 +261,6 @@ func (s *Service) exportGoldUntracked(ctx context.Context, dir string, opts Gold
 	}
 	res.RowsAdded, res.Rows, res.Files, res.Version, res.Txn = c.RowsAdded, c.RowsAdded, c.FilesAdded, c.Version, c.Txn
 	return nil
-}
-
-// pipeGold runs produce (a database query) in its own goroutine and hands its rows to consume (the Parquet writer)
-// in batches, so that reading SQLite and encoding Parquet use two cores.
-func pipeGold(ctx context.Context, produce func(context.Context, func(*store.GoldRow) error) error, consume func(*exporter.GoldRow) error) error {
-	const batchRows = 256
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	full := make(chan []exporter.GoldRow, 4)
-	free := make(chan []exporter.GoldRow, 6)
-	for range cap(free) {
-		free <- make([]exporter.GoldRow, 0, batchRows)
-	}
-	produced := make(chan error, 1)
-	go func() {
-		defer close(full)
-		batch := <-free
-		err := produce(ctx, func(r *store.GoldRow) error {
-			batch = batch[:len(batch)+1]
-			fillGoldRow(&batch[len(batch)-1], r)
-			if len(batch) < batchRows {
-				return nil
-			}
-			select {
-			case full <- batch:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			select {
-			case batch = <-free:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			return nil
-		})
-		if err == nil && len(batch) > 0 {
-			select {
-			case full <- batch:
-			case <-ctx.Done():
-				err = ctx.Err()
-			}
-		}
-		produced <- err
-	}()
-	var consumeErr error
-	for batch := range full {
-		for i := range batch {
-			if consumeErr == nil {
-				consumeErr = consume(&batch[i])
-			}
-		}
-		if consumeErr != nil {
-			cancel() // the producer stops; keep draining so it is not stuck on a send
-		}
-		clear(batch)
-		free <- batch[:0]
-	}
-	if err := <-produced; consumeErr == nil && err != nil {
-		return err
-	}
-	return consumeErr
 }
 
 func fillGoldRow(dst *exporter.GoldRow, r *store.GoldRow) {

@@ -116,7 +116,7 @@ func (fw *fileWriter[T]) open() error {
 		return fmt.Errorf("write data file: %w", err)
 	}
 	fw.f, fw.h, fw.rows = f, sha256.New(), 0
-	fw.w = parquet.NewGenericWriter[T](io.MultiWriter(f, fw.h), parquet.Compression(&parquet.Snappy),
+	fw.w = parquet.NewGenericWriter[T](io.MultiWriter(f, fw.h), parquet.Compression(compression),
 		parquet.MaxRowsPerRowGroup(fw.layout.RowGroupRows), parquet.CreatedBy("reviewdesk", "1", ""))
 	fw.bounds.reset()
 	return nil

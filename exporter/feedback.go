@@ -149,7 +149,7 @@ func WriteDecisionsParquet(ctx context.Context, path string, opts SnapshotOption
 	exportedAt := opts.Now().UTC().Truncate(time.Microsecond)
 	var n int64
 	err := writeAtomic(path, func(w io.Writer) error {
-		pw := parquet.NewGenericWriter[DecisionRecord](w, parquet.Compression(&parquet.Snappy),
+		pw := parquet.NewGenericWriter[DecisionRecord](w, parquet.Compression(compression),
 			parquet.MaxRowsPerRowGroup(opts.Layout.withDefaults().RowGroupRows), parquet.CreatedBy("reviewdesk", "1", ""))
 		batch := make([]DecisionRecord, 0, writeBatch)
 		if err := rows(func(r *DecisionRecord) error {

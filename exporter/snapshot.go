@@ -44,7 +44,7 @@ func WriteGoldSnapshot(ctx context.Context, path, format string, opts SnapshotOp
 		var done func() error
 		switch format {
 		case "parquet":
-			pw := parquet.NewGenericWriter[GoldRow](w, parquet.Compression(&parquet.Snappy),
+			pw := parquet.NewGenericWriter[GoldRow](w, parquet.Compression(compression),
 				parquet.MaxRowsPerRowGroup(opts.Layout.withDefaults().RowGroupRows), parquet.CreatedBy("reviewdesk", "1", ""))
 			batch := make([]GoldRow, 0, writeBatch)
 			put = func(r *GoldRow) error {

@@ -6,9 +6,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"reviewdesk/review"
@@ -255,14 +257,15 @@ type GoldRow struct {
 const approvedItems = `+items.status IN ('accepted', 'edited') AND items.overlap != 1
 	AND d.verdict IN ('accepted', 'edited') AND d.undone_at IS NULL`
 
+// goldQuery reads the approved items of one range of seqs (?2 to ?3) that the target (?1) lacks or holds stale.
 const goldQuery = `SELECT items.id, items.company, d.final_text, coalesce(r.summary, items.summary), d.verdict,
 	coalesce(r.scores, items.scores), coalesce(r.score, items.score), items.max_score, d.checks, d.reasons, d.reviewer,
 	d.ended_at, d.seconds, d.rules_version, items.hints, items.batch, items.source_sha256, items.generator,
 	items.judge, items.prompt_version, d.id, items.version
 	FROM items JOIN decisions d ON d.id = items.decision
 	LEFT JOIN item_revisions r ON r.seq = items.seq AND r.revision = d.revision
-	LEFT JOIN gold_rows g ON g.target = ? AND g.id = items.id
-	WHERE ` + approvedItems + ` AND (g.version IS NULL OR g.version != items.version)
+	LEFT JOIN gold_rows g ON g.target = ?1 AND g.id = items.id
+	WHERE items.seq BETWEEN ?2 AND ?3 AND ` + approvedItems + ` AND (g.version IS NULL OR g.version != items.version)
 	ORDER BY items.seq`
 
 // GoldChanges reads, from one snapshot of the database, what the target's table must change to match it. stale
@@ -270,8 +273,8 @@ const goldQuery = `SELECT items.id, items.company, d.final_text, coalesce(r.summ
 // deleted), grouped by file; then fresh gets every approved item the table lacks or holds stale, in item order. The
 // row passed to fresh is reused: copy what must outlive the call.
 func (s *Store) GoldChanges(ctx context.Context, target int64, stale func(id, file string) error, fresh func(*GoldRow) error) error {
-	return s.readSnapshot(ctx, "read gold changes", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT g.id, g.file FROM gold_rows g LEFT JOIN items ON items.id = g.id
+	return s.readSnapshots(ctx, "read gold changes", goldReaders, func(txs []*sql.Tx) error {
+		rows, err := txs[0].QueryContext(ctx, `SELECT g.id, g.file FROM gold_rows g LEFT JOIN items ON items.id = g.id
 			WHERE g.target = ? AND (items.seq IS NULL OR items.version != g.version) ORDER BY g.file, g.id`, target)
 		if err != nil {
 			return err
@@ -290,13 +293,13 @@ func (s *Store) GoldChanges(ctx context.Context, target int64, stale func(id, fi
 			return err
 		}
 		rows.Close()
-		return scanGold(ctx, tx, target, fresh)
+		return scanGold(ctx, txs, target, fresh)
 	})
 }
 
 // GoldRows streams every approved item in item order, for exports that write the whole table each time.
 func (s *Store) GoldRows(ctx context.Context, fn func(*GoldRow) error) error {
-	return s.readSnapshot(ctx, "read gold rows", func(tx *sql.Tx) error { return scanGold(ctx, tx, 0, fn) })
+	return s.readSnapshots(ctx, "read gold rows", goldReaders, func(txs []*sql.Tx) error { return scanGold(ctx, txs, 0, fn) })
 }
 
 // CountGold returns about how many items are approved for the gold table, from the status index alone: a progress
@@ -313,61 +316,177 @@ func (s *Store) CountGold(ctx context.Context) (int64, error) {
 // readSnapshot runs fn in one read transaction on a connection that maps the database file into memory while it
 // runs: an export reads the whole table, and through the page cache each page costs a system call of its own.
 func (s *Store) readSnapshot(ctx context.Context, op string, fn func(*sql.Tx) error) error {
-	conn, err := s.read.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+	return s.readSnapshots(ctx, op, 1, func(txs []*sql.Tx) error { return fn(txs[0]) })
+}
+
+// readSnapshots runs fn with n read transactions (fewer when the read pool is small), on connections mapped as
+// readSnapshot's is, that all see one snapshot of the database: they start while this store holds the write lock,
+// so no commit can land between them.
+func (s *Store) readSnapshots(ctx context.Context, op string, n int, fn func([]*sql.Tx) error) error {
+	wrap := func(err error) error { return fmt.Errorf("%s: %w", op, err) }
+	n = max(min(n, s.readConns-1), 1) // one connection stays for the server's lists
+	var unlock func() error
+	if n > 1 {
+		w, err := s.write.Conn(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		lock, err := w.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
+		if err != nil {
+			w.Close()
+			return wrap(err)
+		}
+		unlock = func() error {
+			err := lock.Rollback()
+			w.Close() // back to the pool for the writers waiting
+			unlock = nil
+			return err
+		}
+		defer func() {
+			if unlock != nil {
+				unlock()
+			}
+		}()
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "PRAGMA mmap_size = 1099511627776"); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+	txs := make([]*sql.Tx, n)
+	for i := range txs {
+		conn, err := s.read.Conn(ctx)
+		if err != nil {
+			return wrap(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "PRAGMA mmap_size = 1099511627776"); err != nil {
+			return wrap(err)
+		}
+		// Back to reads through the page cache before the connection returns to the pool, so that a server's
+		// resident memory does not grow by the pages the lists happen to touch.
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA mmap_size = 0")
+		if txs[i], err = conn.BeginTx(ctx, nil); err != nil {
+			return wrap(err)
+		}
+		defer txs[i].Rollback()
+		// A transaction takes its snapshot at its first read.
+		var one int
+		if err := txs[i].QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM items LIMIT 1)").Scan(&one); err != nil {
+			return wrap(err)
+		}
+		if snapshotTaken != nil {
+			snapshotTaken()
+		}
 	}
-	// Back to reads through the page cache before the connection returns to the pool, so that a server's
-	// resident memory does not grow by the pages the lists happen to touch.
-	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA mmap_size = 0")
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+	if unlock != nil {
+		if err := unlock(); err != nil {
+			return wrap(err)
+		}
 	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+	if err := fn(txs); err != nil {
+		return wrap(err)
 	}
 	return nil
 }
 
-func scanGold(ctx context.Context, tx *sql.Tx, target int64, fn func(*GoldRow) error) error {
-	rows, err := tx.QueryContext(ctx, goldQuery, target)
-	if err != nil {
+// snapshotTaken, when set (by tests), runs after each of readSnapshots' transactions has taken its snapshot.
+var snapshotTaken func()
+
+// goldReaders is how many connections read an export's rows at once, each a range of goldChunk seqs in turn: reading
+// and decoding the rows is most of an export's work, and the Parquet writer needs less than a core.
+var (
+	goldReaders       = min(max(runtime.NumCPU(), 1), 3)
+	goldChunk   int64 = 2048
+)
+
+// scanGold passes the approved items the target lacks or holds stale to fn in seq order, on the caller's
+// goroutine. Each transaction reads its share of the ranges of seqs in a goroutine of its own, a few ranges ahead.
+func scanGold(ctx context.Context, txs []*sql.Tx, target int64, fn func(*GoldRow) error) error {
+	var lo, hi sql.NullInt64
+	if err := txs[0].QueryRowContext(ctx, `SELECT min(seq), max(seq) FROM items`).Scan(&lo, &hi); err != nil || !lo.Valid {
 		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	type chunk struct {
+		rows []GoldRow
+		err  error
+	}
+	k := int64(len(txs))
+	out := make([]chan chunk, k)
+	for i, tx := range txs {
+		out[i] = make(chan chunk, 2)
+		wg.Go(func() {
+			defer close(out[i])
+			send := func(c chunk) bool {
+				select {
+				case out[i] <- c:
+					return c.err == nil
+				case <-ctx.Done():
+					return false
+				}
+			}
+			stmt, err := tx.PrepareContext(ctx, goldQuery)
+			if err != nil {
+				send(chunk{err: err})
+				return
+			}
+			defer stmt.Close()
+			var in interner
+			for from := lo.Int64 + int64(i)*goldChunk; from <= hi.Int64; from += k * goldChunk {
+				rows, err := readGoldChunk(ctx, stmt, target, from, from+goldChunk-1, &in)
+				if !send(chunk{rows, err}) {
+					return
+				}
+			}
+		})
+	}
+	// Range c is read by transaction c mod k; once one has no range left, no later range exists.
+	for c := int64(0); ; c++ {
+		ch, ok := <-out[c%k]
+		if !ok {
+			return nil
+		}
+		if ch.err != nil {
+			return ch.err
+		}
+		for i := range ch.rows {
+			if err := fn(&ch.rows[i]); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func readGoldChunk(ctx context.Context, stmt *sql.Stmt, target, from, to int64, in *interner) ([]GoldRow, error) {
+	rows, err := stmt.QueryContext(ctx, target, from, to)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var (
-		r                                         GoldRow
+		out                                       []GoldRow
 		scores, checks, reasons                   string
 		ended                                     int64
 		hints                                     sql.RawBytes
 		verdict, reviewer, rules, batch, gen, jdg sql.RawBytes
 		prompt                                    sql.RawBytes
-		in                                        interner
 	)
 	for rows.Next() {
+		out = append(out, GoldRow{})
+		r := &out[len(out)-1]
 		if err := rows.Scan(&r.ID, &r.Company, &r.Summary, &r.OriginalSummary, &verdict, &scores, &r.Score, &r.MaxScore,
 			&checks, &reasons, &reviewer, &ended, &r.Seconds, &rules, &hints, &batch, &r.SourceSHA256,
 			&gen, &jdg, &prompt, &r.DecisionID, &r.ItemVersion); err != nil {
-			return err
+			return nil, err
 		}
 		r.Verdict, r.Reviewer, r.RulesVersion = review.Verdict(in.get(verdict)), in.get(reviewer), in.get(rules)
 		r.Batch, r.Generator, r.Judge, r.PromptVersion = in.get(batch), in.get(gen), in.get(jdg), in.get(prompt)
 		r.ReviewedAt = fromMillis(ended)
 		if err := decodeDetails(r.ID, scores, checks, reasons, &r.Scores, &r.Checks, &r.Reasons); err != nil {
-			return err
+			return nil, err
 		}
 		r.HintRules = hintRuleIDs(hints)
-		if err := fn(&r); err != nil {
-			return err
-		}
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 // interner shares one string among the rows for the columns that repeat (verdict, reviewer, batch, models): a

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"reviewdesk/review"
 )
@@ -144,5 +145,78 @@ func TestGoldChangesAndSync(t *testing.T) {
 	again, err := s.ExportTarget(ctx, "gold:/t", "other")
 	if err != nil || again.ID != target.ID || again.AppID != "app" || again.Txn != 2 || again.Version != 1 {
 		t.Errorf("target again: %+v %v", again, err)
+	}
+}
+
+// TestGoldRowsOneSnapshot reads the approved items with two readers in ranges of three seqs, while another
+// goroutine approves items one by one in seq order, and a pause between the readers' starts leaves room for
+// commits: every read must still see one snapshot, the first n items for some n, in order.
+func TestGoldRowsOneSnapshot(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	const n = 60
+	var items []review.Item
+	var ids []string
+	for i := 1; i <= n; i++ {
+		items = append(items, testItem(i, 8))
+		ids = append(ids, items[i-1].ID)
+	}
+	importItems(t, s, review.Rubric{}, items...)
+	readers, chunk := goldReaders, goldChunk
+	goldReaders, goldChunk = 2, 3
+	snapshotTaken = func() { time.Sleep(2 * time.Millisecond) }
+	t.Cleanup(func() { goldReaders, goldChunk, snapshotTaken = readers, chunk, nil })
+
+	done := make(chan error, 1)
+	go func() {
+		for _, id := range ids {
+			rec, err := s.Item(ctx, id)
+			if err == nil {
+				_, err = s.SaveDecision(ctx, review.Decision{ItemID: id, Verdict: review.Accepted, FinalText: rec.Summary,
+					Reviewer: "sato", StartedAt: rec.ImportedAt, EndedAt: rec.ImportedAt}, rec.Version)
+			}
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	reads, partial := 0, 0
+	for finished := false; !finished; reads++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			finished = true
+		default:
+		}
+		var got []string
+		if err := s.GoldRows(ctx, func(r *GoldRow) error {
+			got = append(got, r.ID)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, ids[:len(got)]) {
+			t.Fatalf("read %d saw %v: not the first %d items in order, so its readers saw different snapshots", reads, got, len(got))
+		}
+		if finished && len(got) != n {
+			t.Fatalf("after every approval the read saw %d rows, want %d", len(got), n)
+		}
+		if len(got) > 0 && len(got) < n {
+			partial++
+		}
+	}
+	if partial == 0 {
+		t.Fatalf("no read of %d overlapped the approvals", reads)
+	}
+}
+
+// SQLite took the setting that keeps parallel readers off its allocation-statistics mutex.
+func TestSQLiteMemstatusOff(t *testing.T) {
+	if memstatusOff != 0 {
+		t.Fatalf("sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) = %d, want 0 (SQLite was initialised before store's init)", memstatusOff)
 	}
 }

@@ -32,8 +32,10 @@ type Store struct {
 	path  string
 	write *sql.DB
 	read  *sql.DB
-	now   func() time.Time
-	bands bandCache
+	// readConns is the read pool's size.
+	readConns int
+	now       func() time.Time
+	bands     bandCache
 	// hot holds the reviewing loop's statements, prepared on the writer connection at Open.
 	hot map[string]*sql.Stmt
 	// ckpt is the connection the background checkpointer uses; stop ends it. lastCheckpoint holds the pages in
@@ -100,7 +102,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	read.SetMaxOpenConns(opts.ReadConns)
 	read.SetMaxIdleConns(opts.ReadConns)
-	s.read = read
+	s.read, s.readConns = read, opts.ReadConns
 	if err := s.startCheckpointer(ctx); err != nil {
 		read.Close()
 		write.Close()
