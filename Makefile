@@ -16,7 +16,10 @@ all: build
 setup:
 	@scripts/setup.sh
 
+# The old build's assets go first (vite keeps dist/.gitkeep, which go:embed needs, so it does not empty dist):
+# every file there is embedded in the binary.
 frontend/dist/index.html: $(FE_SOURCES) | setup
+	rm -rf frontend/dist/assets
 	cd frontend && npm run build
 
 frontend: setup frontend/dist/index.html

@@ -125,9 +125,13 @@ func (g *globals) open(ctx context.Context) (*store.Store, *app.Service, error) 
 	if err := review.CheckUserName(g.user); err != nil {
 		return nil, nil, err
 	}
-	rules, err := g.ruleSet()
-	if err != nil {
-		return nil, nil, err
+	// The service compiles the built-in rules itself, without holding up the start.
+	var rules *review.RuleSet
+	if g.rules != "" {
+		var err error
+		if rules, err = g.ruleSet(); err != nil {
+			return nil, nil, err
+		}
 	}
 	st, err := store.Open(ctx, g.db, store.Options{})
 	if err != nil {

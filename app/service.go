@@ -54,6 +54,8 @@ type Service struct {
 	mu      sync.RWMutex
 	rules   *review.RuleSet
 	project *review.Project
+	// rulesReady is closed once rules holds the rules New started compiling (see loadRules).
+	rulesReady chan struct{}
 }
 
 // New returns a service on an open store.
@@ -64,18 +66,15 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Rules == nil {
-		cfg.Rules = review.DefaultRules()
-	}
 	if cfg.User == "" {
 		cfg.User = "reviewer"
 	}
-	s := &Service{st: st, cfg: cfg, log: cfg.Log, now: cfg.Now, rules: cfg.Rules, jobs: newJobs(), soloCSRF: randomToken(),
-		logins: loginLimiter{failures: map[string][]time.Time{}}}
+	s := &Service{st: st, cfg: cfg, log: cfg.Log, now: cfg.Now, jobs: newJobs(), soloCSRF: randomToken(),
+		logins: loginLimiter{failures: map[string][]time.Time{}}, rulesReady: make(chan struct{})}
 	if err := s.loadProject(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.loadStoredRules(ctx); err != nil {
+	if err := s.loadRules(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -111,6 +110,7 @@ func (s *Service) Project() *review.Project {
 
 // Rules is the current hint rule set.
 func (s *Service) Rules() *review.RuleSet {
+	<-s.rulesReady
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.rules

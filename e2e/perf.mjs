@@ -1,5 +1,6 @@
 // Benchmark of the review screen on a large database, in Debian's Chromium:
-//   1. first screen: from spawning `reviewdesk serve` to the first item painted in an already-open browser;
+//   1. first screen: from spawning `reviewdesk serve` to the first item painted in an already-open browser (the
+//      median of --first-screens runs, each a new server; the browser's very first page is reported apart);
 //   2. accept: from the key press of A to the next item painted (performance marks read from the page).
 //   3. the same while the server still builds its search index after the import (a one-time background job whose
 //      write transactions the decisions wait behind), when that is still running.
@@ -16,6 +17,7 @@ const { values: opt } = parseArgs({
     items: { type: 'string', default: '100000' },
     decisions: { type: 'string', default: '300' },
     warmup: { type: 'string', default: '10' },
+    'first-screens': { type: 'string', default: '5' },
     pause: { type: 'string', default: '150' },
     db: { type: 'string' },
   },
@@ -23,6 +25,7 @@ const { values: opt } = parseArgs({
 const items = Number(opt.items);
 const decisions = Number(opt.decisions);
 const warmup = Number(opt.warmup);
+const firstScreenRuns = Number(opt['first-screens']);
 const pauseMs = Number(opt.pause);
 
 function percentile(xs, p) {
@@ -46,16 +49,28 @@ const chrome = await browser();
 const ctx = await chrome.newContext({ locale: 'ja-JP', viewport: { width: 1360, height: 860 } });
 const page = await ctx.newPage();
 await page.goto('about:blank');
-const srv = await serve(db);
+
+// 1. first screen, from spawning the server to the first item painted. The first run is the browser's first page
+// ever (a new profile: Chromium starts its network service and font caches then); the next ones are the case of
+// the target, a browser that is already open. Every run starts a new server on a new port, a new origin, so none
+// reuses the assets or code cache of the one before.
+const firstScreens = [];
+const listening = [];
+let srv;
 let result;
 try {
-  // 1. first screen
-  const listening = Date.now() - srv.started;
-  await page.goto(srv.base + '/');
-  await page.waitForFunction(() => window.__reviewdeskPerf?.firstItem !== undefined, null, { timeout: 30000 });
-  const paintedAt = await page.evaluate(() => performance.timeOrigin + window.__reviewdeskPerf.firstItem);
-  const firstScreen = paintedAt - srv.started;
-
+  for (let i = 0; i < 1 + firstScreenRuns; i++) {
+    srv = await serve(db);
+    listening.push(Date.now() - srv.started);
+    await page.goto(srv.base + '/');
+    await page.waitForFunction(() => window.__reviewdeskPerf?.firstItem !== undefined, null, { timeout: 30000 });
+    const paintedAt = await page.evaluate(() => performance.timeOrigin + window.__reviewdeskPerf.firstItem);
+    firstScreens.push(paintedAt - srv.started);
+    if (i < firstScreenRuns) {
+      await page.goto('about:blank');
+      await srv.stop();
+    }
+  }
   // 2. accept, key press to next item painted, at a steady pace (a reviewer reads for seconds between keys).
   const measured = () => page.evaluate(() => window.__reviewdeskPerf.decide.length);
   const accept = async () => {
@@ -107,8 +122,10 @@ try {
     binary: bin,
     items: data ? items : `existing database ${db}`,
     pending_after: left,
-    first_screen_ms: Math.round(firstScreen),
-    server_listening_ms: listening,
+    first_screen_ms: Math.round(percentile(firstScreens.slice(1), 50)),
+    first_screen_runs_ms: firstScreens.slice(1).map(Math.round),
+    first_screen_new_browser_ms: Math.round(firstScreens[0]),
+    server_listening_ms: percentile(listening.slice(1), 50),
     paint_signal: steady.signal,
     pause_between_keys_ms: pauseMs,
     steady: summary(steady),
@@ -117,7 +134,7 @@ try {
   };
 } finally {
   await chrome.close();
-  await srv.stop();
+  await srv?.stop();
   await data?.cleanup();
 }
 
@@ -125,6 +142,6 @@ console.log(JSON.stringify(result, null, 2));
 await writeFile(await artifactPath('perf.json'), JSON.stringify(result, null, 2) + '\n');
 const ok = Number(result.steady.accept_to_paint_ms.p95) <= 50 && result.first_screen_ms <= 1000;
 console.log(
-  `${ok ? 'ok' : 'SLOW'}: accept→paint p95 ${result.steady.accept_to_paint_ms.p95} ms (target ≤ 50), first screen ${result.first_screen_ms} ms (target ≤ 1000)`,
+  `${ok ? 'ok' : 'SLOW'}: accept→paint p95 ${result.steady.accept_to_paint_ms.p95} ms (target ≤ 50), first screen ${result.first_screen_ms} ms (median of ${firstScreenRuns}, target ≤ 1000; runs ${result.first_screen_runs_ms.join(', ')}; a new browser's first page ${result.first_screen_new_browser_ms})`,
 );
 process.exitCode = ok ? 0 : 1;

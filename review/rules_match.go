@@ -1,6 +1,9 @@
 package review
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // matcher finds every occurrence of many patterns in one pass: an Aho-Corasick automaton compiled to a dense DFA over
 // byte classes. Patterns are lower-case; the class table maps upper-case ASCII to the same class as lower-case, so
@@ -71,15 +74,20 @@ func newMatcher(patterns []string) *matcher {
 
 	// Breadth-first order gives the new state numbers; each state's row is its fail state's row with its own edges
 	// written over it, and a child's fail state is what the parent's row said for that class before the override.
+	// Each node's edges in class order: walking them, not every class of every node, keeps compiling the default
+	// rules' thousands of states at a few milliseconds.
+	edges := make([][]uint8, len(nodes))
+	for i := range nodes {
+		edges[i] = slices.Sorted(maps.Keys(nodes[i].next))
+	}
 	order := make([]int32, 0, len(nodes))
 	order = append(order, 0)
 	id := make([]int32, len(nodes)) // trie node -> state number
 	for q := 0; q < len(order); q++ {
-		for c := range n {
-			if nx, ok := nodes[order[q]].next[uint8(c)]; ok {
-				id[nx] = int32(len(order))
-				order = append(order, nx)
-			}
+		for _, c := range edges[order[q]] {
+			nx := nodes[order[q]].next[c]
+			id[nx] = int32(len(order))
+			order = append(order, nx)
 		}
 	}
 	states := len(nodes)
@@ -94,13 +102,12 @@ func newMatcher(patterns []string) *matcher {
 			copy(row, rows[f*n:(f+1)*n])
 			outs[q] = append(outs[q], outs[f]...)
 		}
-		for c := range n {
-			if nx, ok := nodes[node].next[uint8(c)]; ok {
-				if q != 0 {
-					fail[id[nx]] = row[c]
-				}
-				row[c] = id[nx]
+		for _, c := range edges[node] {
+			nx := nodes[node].next[c]
+			if q != 0 {
+				fail[id[nx]] = row[c]
 			}
+			row[c] = id[nx]
 		}
 	}
 	m.outStart = make([]int32, states+1)
