@@ -77,6 +77,7 @@ func run(cfg config) error {
 		if err := copyFile(cfg.db, db); err != nil {
 			return err
 		}
+		syscall.Sync() // the copy's writeback is not the measured server's
 	} else if db, err = measureImport(cfg, r); err != nil {
 		return err
 	}
