@@ -80,9 +80,9 @@ accepted() {
 }
 [ -z "$(accepted)" ] || fail "the fresh database already has accepted items"
 
-start=$(date +%s%N)
 . scripts/japanese-desktop.sh
 japanese_desktop "$TMP"
+start=$(date +%s%N)
 "$BIN" --server "$URL" >"$TMP/window.log" 2>&1 &
 WINDOW=$!
 WID=""

@@ -45,9 +45,9 @@ DB=$TMP/review.db
 "$BIN" demo --db "$DB" --items 30 --reviewed 0 >/dev/null
 [ "$(accepted)" = 0 ] || fail "a fresh demo database already has accepted items"
 
-start=$(date +%s%N)
 . scripts/japanese-desktop.sh
 japanese_desktop "$TMP"
+start=$(date +%s%N)
 "$BIN" --db "$DB" --user smoke >"$TMP/window.log" 2>&1 &
 PID=$!
 
@@ -69,8 +69,9 @@ leased() { sqlite3 "file:$DB?mode=ro" "SELECT count(*) FROM items WHERE lease_by
 deadline=$(( $(date +%s) + TIMEOUT ))
 until [ "$(leased)" -ge 1 ]; do
   [ "$(date +%s)" -lt "$deadline" ] || fail "the window leased no item within ${TIMEOUT}s"
-  sleep 0.2
+  sleep 0.02
 done
+say "the first item was leased $(( ($(date +%s%N) - start) / 1000000 )) ms after the start"
 sleep 1
 n=0
 for attempt in 1 2 3; do
