@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"reflect"
 	"slices"
@@ -218,5 +219,32 @@ func TestGoldRowsOneSnapshot(t *testing.T) {
 func TestSQLiteMemstatusOff(t *testing.T) {
 	if memstatusOff != 0 {
 		t.Fatalf("sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) = %d, want 0 (SQLite was initialised before store's init)", memstatusOff)
+	}
+}
+
+// Every connection has the query planner stability guarantee: a plan does not depend on the values bound, so no
+// prepared statement is planned again when they change. The proof: a partial index whose condition a bound value
+// would satisfy stays unused.
+func TestSQLiteQPSG(t *testing.T) {
+	if qpsgOn != 0 {
+		t.Fatalf("sqlite3_auto_extension = %d, want 0", qpsgOn)
+	}
+	s, _ := openTest(t)
+	ctx := context.Background()
+	for _, q := range []string{`CREATE TABLE qp (x INTEGER, y INTEGER)`, `CREATE INDEX qp_y ON qp (y) WHERE x = 1`} {
+		if _, err := s.write.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, db := range map[string]*sql.DB{"writer": s.write, "reader": s.read} {
+		var id, parent, unused int
+		var plan string
+		if err := db.QueryRowContext(ctx, `EXPLAIN QUERY PLAN SELECT y FROM qp WHERE x = ? AND y = 5`, 1).
+			Scan(&id, &parent, &unused, &plan); err != nil {
+			t.Fatal(err)
+		}
+		if plan != "SCAN qp" {
+			t.Errorf("%s: plan %q, want SCAN qp: the bound value chose the plan", name, plan)
+		}
 	}
 }
