@@ -325,7 +325,7 @@ func (s *Store) readSnapshot(ctx context.Context, op string, fn func(*sql.Tx) er
 func (s *Store) readSnapshots(ctx context.Context, op string, n int, fn func([]*sql.Tx) error) error {
 	wrap := func(err error) error { return fmt.Errorf("%s: %w", op, err) }
 	n = max(min(n, s.readConns-1), 1) // one connection stays for the server's lists
-	var unlock func() error
+	unlock := func() error { return nil }
 	if n > 1 {
 		w, err := s.write.Conn(ctx)
 		if err != nil {
@@ -336,17 +336,11 @@ func (s *Store) readSnapshots(ctx context.Context, op string, n int, fn func([]*
 			w.Close()
 			return wrap(err)
 		}
-		unlock = func() error {
-			err := lock.Rollback()
-			w.Close() // back to the pool for the writers waiting
-			unlock = nil
-			return err
-		}
-		defer func() {
-			if unlock != nil {
-				unlock()
-			}
-		}()
+		unlock = sync.OnceValue(func() error {
+			defer w.Close() // back to the pool for the writers waiting
+			return lock.Rollback()
+		})
+		defer unlock()
 	}
 	txs := make([]*sql.Tx, n)
 	for i := range txs {
@@ -374,10 +368,8 @@ func (s *Store) readSnapshots(ctx context.Context, op string, n int, fn func([]*
 			snapshotTaken()
 		}
 	}
-	if unlock != nil {
-		if err := unlock(); err != nil {
-			return wrap(err)
-		}
+	if err := unlock(); err != nil {
+		return wrap(err)
 	}
 	if err := fn(txs); err != nil {
 		return wrap(err)
