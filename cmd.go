@@ -105,9 +105,11 @@ func (g *globals) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
+// ruleSet reads the --rules file; nil without one, which means the built-in rules (as app.Config.Rules takes it:
+// the service compiles them itself, without holding up its start).
 func (g *globals) ruleSet() (*review.RuleSet, error) {
 	if g.rules == "" {
-		return review.DefaultRules(), nil
+		return nil, nil
 	}
 	b, err := os.ReadFile(g.rules)
 	if err != nil {
@@ -125,13 +127,9 @@ func (g *globals) open(ctx context.Context) (*store.Store, *app.Service, error) 
 	if err := review.CheckUserName(g.user); err != nil {
 		return nil, nil, err
 	}
-	// The service compiles the built-in rules itself, without holding up the start.
-	var rules *review.RuleSet
-	if g.rules != "" {
-		var err error
-		if rules, err = g.ruleSet(); err != nil {
-			return nil, nil, err
-		}
+	rules, err := g.ruleSet()
+	if err != nil {
+		return nil, nil, err
 	}
 	st, err := store.Open(ctx, g.db, store.Options{})
 	if err != nil {

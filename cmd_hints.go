@@ -35,6 +35,9 @@ rules file (docs/rules.md).
 			if err != nil {
 				return err
 			}
+			if rules == nil {
+				rules = review.DefaultRules()
+			}
 			return runHints(rules, lang, os.Stdin, os.Stdout)
 		},
 	}
