@@ -81,7 +81,16 @@ func run(cfg config) error {
 	} else if db, err = measureImport(cfg, r); err != nil {
 		return err
 	}
-	if !cfg.keep {
+	switch {
+	case cfg.keep:
+	case cfg.db != "":
+		// Only the copy goes: the given database may itself be in the working directory (one kept by --keep).
+		defer func() {
+			for _, ext := range []string{"", "-wal", "-shm"} {
+				os.Remove(db + ext)
+			}
+		}()
+	default:
 		defer os.RemoveAll(cfg.work)
 	}
 	if cfg.only == "import" {
