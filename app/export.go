@@ -106,14 +106,7 @@ func (s *Service) ExportGold(ctx context.Context, opts GoldExport, progress prog
 		res.Path = filepath.Join(dir, "gold."+opts.Format)
 		res.RowsAdded, err = exporter.WriteGoldSnapshot(ctx, res.Path, opts.Format,
 			exporter.SnapshotOptions{Now: s.now, BOM: opts.BOM, Layout: opts.Layout},
-			func(fn func(*exporter.GoldRow) error) error {
-				var row exporter.GoldRow
-				return s.st.GoldRows(ctx, func(r *store.GoldRow) error {
-					count()
-					fillGoldRow(&row, r)
-					return fn(&row)
-				})
-			})
+			func(fn func(*exporter.GoldRow) error) error { return s.st.GoldRows(ctx, toExporter(count, fn)) })
 		res.Rows, res.Files = res.RowsAdded, 1
 	}
 	if err != nil {
@@ -174,12 +167,7 @@ func (s *Service) exportGoldDelta(ctx context.Context, dir string, opts GoldExpo
 			return err
 		}
 		c, err := tbl.Update(ctx, tbl.Txn()+1, func(stale func(id, file string) error, fresh func(*exporter.GoldRow) error) error {
-			var row exporter.GoldRow
-			return s.st.GoldChanges(ctx, target.ID, stale, func(r *store.GoldRow) error {
-				count()
-				fillGoldRow(&row, r)
-				return fresh(&row)
-			})
+			return s.st.GoldChanges(ctx, target.ID, stale, toExporter(count, fresh))
 		})
 		if errors.Is(err, exporter.ErrConflict) && attempt < maxExportAttempts {
 			s.log.Info("export: another writer committed first; starting over", "table", dir, "attempt", attempt)
@@ -249,18 +237,24 @@ func (s *Service) exportGoldUntracked(ctx context.Context, dir string, opts Gold
 		return review.Errorf(review.Invalid, "export gold: %s already holds a table", dir)
 	}
 	c, err := tbl.Update(ctx, 1, func(_ func(id, file string) error, fresh func(*exporter.GoldRow) error) error {
-		var row exporter.GoldRow
-		return s.st.GoldRows(ctx, func(r *store.GoldRow) error {
-			count()
-			fillGoldRow(&row, r)
-			return fresh(&row)
-		})
+		return s.st.GoldRows(ctx, toExporter(count, fresh))
 	})
 	if err != nil {
 		return err
 	}
 	res.RowsAdded, res.Rows, res.Files, res.Version, res.Txn = c.RowsAdded, c.RowsAdded, c.FilesAdded, c.Version, c.Txn
 	return nil
+}
+
+// toExporter hands the store's gold rows to an exporter writer's fn as exporter rows, counting each. The exporter
+// row is reused from one call to the next: fn copies what it keeps.
+func toExporter(count func(), fn func(*exporter.GoldRow) error) func(*store.GoldRow) error {
+	var row exporter.GoldRow
+	return func(r *store.GoldRow) error {
+		count()
+		fillGoldRow(&row, r)
+		return fn(&row)
+	}
 }
 
 func fillGoldRow(dst *exporter.GoldRow, r *store.GoldRow) {
